@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// Exit codes shared by the subcommands. `plan` is the exception: like
+// `terraform plan -detailed-exitcode` it exits 2 when changes are pending, so
+// its usage errors exit 1.
+const (
+	exitOK      = 0
+	exitFailure = 1 // invalid spec, failed apply, runtime error
+	exitUsage   = 2 // bad flags or arguments
+)
+
+// Stdio is the process environment a subcommand may use. Tests pass buffers
+// and a fake Getenv so that commands run in-process.
+type Stdio struct {
+	In     io.Reader
+	Out    io.Writer
+	Err    io.Writer
+	Getenv func(string) string
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, std Stdio, args []string) int
+}
+
+func commands() []command {
+	return []command{
+		{"validate", "check a spec directory against the schema; exit 0 valid, 1 invalid", runValidate},
+		{"version", "print version information", runVersion},
+	}
+}
+
+// Main runs the subcommand named by args[0] and returns the process exit code.
+func Main(ctx context.Context, args []string, std Stdio) int {
+	if std.Getenv == nil {
+		std.Getenv = func(string) string { return "" }
+	}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(std.Err)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	cmds := commands()
+	i := slices.IndexFunc(cmds, func(c command) bool { return c.name == args[0] })
+	if i < 0 {
+		fmt.Fprintf(std.Err, "reconciler: unknown command %q\n\n", args[0])
+		usage(std.Err)
+		return exitUsage
+	}
+	return cmds[i].run(ctx, std, args[1:])
+}
+
+func usage(w io.Writer) {
+	var b strings.Builder
+	b.WriteString("Usage: reconciler <command> [flags]\n\nCommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-10s %s\n", c.name, c.summary)
+	}
+	b.WriteString("\nRun 'reconciler <command> -h' for the flags of a command.\n")
+	io.WriteString(w, b.String())
+}
+
+// parseFlags parses args into fs and turns the outcome into an exit code:
+// -1 to go on, exitOK after -h, usageCode on a bad flag or a stray argument.
+func parseFlags(fs *flag.FlagSet, args []string, usageCode int) int {
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case err != nil:
+		return usageCode
+	case fs.NArg() > 0:
+		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return usageCode
+	}
+	return -1
+}

@@ -1,0 +1,100 @@
+// Package origination is the vocabulary shared by the spec loader, the
+// Chime port and the diff engine: what a Voice Connector's origination
+// settings are, independent of CUE and of the AWS wire format.
+//
+// Values are normalised (port defaulted, routes in a canonical order) so that
+// two settings that route calls identically compare equal, whatever order the
+// operator wrote the routes in or the service returned them.
+package origination
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
+
+// DefaultPort is the SIP port the service assumes when a route omits one.
+const DefaultPort = 5060
+
+// Protocols accepted by the service for a route.
+const (
+	TCP = "TCP"
+	UDP = "UDP"
+)
+
+// Route is one SIP destination for inbound calls.
+type Route struct {
+	Host     string `json:"host"`
+	Port     int    `json:"port"`
+	Protocol string `json:"protocol"`
+	Priority int    `json:"priority"`
+	Weight   int    `json:"weight"`
+}
+
+// Key identifies a route across revisions: host, port and protocol. Two routes
+// with the same key are the same destination whose priority or weight may
+// have changed.
+type Key struct {
+	Host     string
+	Port     int
+	Protocol string
+}
+
+// Key returns the identity of r.
+func (r Route) Key() Key { return Key{Host: r.Host, Port: r.Port, Protocol: r.Protocol} }
+
+// String renders the key as host:port/PROTOCOL, the form used in plans and logs.
+func (k Key) String() string { return fmt.Sprintf("%s:%d/%s", k.Host, k.Port, k.Protocol) }
+
+// Origination is the origination setting of one Voice Connector. A nil
+// *Origination means "no origination configured" (never set, deleted, or
+// returned empty by the service).
+type Origination struct {
+	Routes   []Route `json:"routes"`
+	Disabled bool    `json:"disabled"`
+}
+
+// Normalize defaults ports and sorts routes into canonical order
+// (priority, host, port, protocol, weight). It returns o for chaining.
+func (o *Origination) Normalize() *Origination {
+	if o == nil {
+		return nil
+	}
+	for i := range o.Routes {
+		if o.Routes[i].Port == 0 {
+			o.Routes[i].Port = DefaultPort
+		}
+	}
+	slices.SortFunc(o.Routes, compareRoutes)
+	return o
+}
+
+func compareRoutes(a, b Route) int {
+	return cmp.Or(
+		cmp.Compare(a.Priority, b.Priority),
+		cmp.Compare(a.Host, b.Host),
+		cmp.Compare(a.Port, b.Port),
+		cmp.Compare(a.Protocol, b.Protocol),
+		cmp.Compare(a.Weight, b.Weight),
+	)
+}
+
+// Clone returns a deep copy of o.
+func (o *Origination) Clone() *Origination {
+	if o == nil {
+		return nil
+	}
+	c := *o
+	c.Routes = slices.Clone(o.Routes)
+	return &c
+}
+
+// Equal reports whether a and b route calls identically. Both are normalised
+// copies first, so route order and an omitted default port do not matter.
+func Equal(a, b *Origination) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	a, b = a.Clone().Normalize(), b.Clone().Normalize()
+	return a.Disabled == b.Disabled && slices.Equal(a.Routes, b.Routes)
+}
