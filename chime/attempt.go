@@ -98,6 +98,6 @@ func (e *attemptTimeoutError) Error() string {
 }
 
 // Unwrap exposes only the deadline, hiding the SDK's canceled error.
-func (e *attemptTimeoutError) Unwrap() error       { return context.DeadlineExceeded }
+func (e *attemptTimeoutError) Unwrap() error        { return context.DeadlineExceeded }
 func (e *attemptTimeoutError) RetryableError() bool { return true }
 func (e *attemptTimeoutError) Timeout() bool        { return true }
