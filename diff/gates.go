@@ -49,7 +49,7 @@ func (p *Plan) Check(g Gates) []Violation {
 	for _, c := range p.Changes {
 		if reason := c.TrafficLoss(); reason != "" && !g.AllowTrafficLoss {
 			out = append(out, Violation{Kind: TrafficLoss, Keys: []string{c.Key}, Message: fmt.Sprintf(
-				"%s: the change %s, so calls to this connector would no longer reach your SBCs; re-run with --allow-traffic-loss if that is intended",
+				"%s: the change %s; re-run with --allow-traffic-loss if that is intended",
 				c.Key, reason)})
 		}
 		if udp := c.encryptionViolations(); len(udp) > 0 {
@@ -84,6 +84,8 @@ func (p *Plan) massChange() (Violation, bool) {
 		len(keys), managed, strings.Join(keys, ", "), MassChangePercent)}, true
 }
 
+const noCalls = ", so inbound calls would no longer reach any SBC"
+
 // TrafficLoss returns why applying c would stop calls that flow today, or ""
 // if it would not. Only a Before that carries calls (present, enabled, with
 // routes) can lose them. It does when After is absent, disabled or has no
@@ -95,11 +97,11 @@ func (c Change) TrafficLoss() string {
 	case c.Action == Noop || b == nil || b.Disabled || len(b.Routes) == 0:
 		return ""
 	case a == nil:
-		return "deletes the origination"
+		return "deletes the origination" + noCalls
 	case a.Disabled:
-		return "disables the origination"
+		return "disables the origination" + noCalls
 	case len(a.Routes) == 0:
-		return "leaves no routes"
+		return "leaves no routes" + noCalls
 	}
 	top := topPriority(b)
 	for _, r := range a.Routes {
@@ -107,7 +109,7 @@ func (c Change) TrafficLoss() string {
 			return ""
 		}
 	}
-	return fmt.Sprintf("moves or removes every route of priority %d, the tier that takes calls today", top)
+	return fmt.Sprintf("moves or removes every route of priority %d, so the destinations that take calls today would stop getting them", top)
 }
 
 // encryptionViolations lists the UDP routes c would write to a connector
