@@ -52,11 +52,12 @@ func newTestClient(t *testing.T, endpoint string, opts Options) *Client {
 }
 
 // newClient returns a Client for endpoint (empty = from the environment)
-// with static credentials and no backoff unless opts set one.
+// with static credentials. Retries do not wait unless opts set a Backoff or
+// a MaxBackoff (the SDK's own backoff capped at it).
 func newClient(t *testing.T, endpoint string, opts Options) *Client {
 	t.Helper()
 	opts.Endpoint = endpoint
-	if opts.Backoff == nil {
+	if opts.Backoff == nil && opts.MaxBackoff == 0 {
 		opts.Backoff = noWait
 	}
 	creds := credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "")

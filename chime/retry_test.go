@@ -138,3 +138,23 @@ func TestCallTimeoutDuringBackoff(t *testing.T) {
 		t.Errorf("got %v (transient %v), want a deadline error that is transient", err, IsTransient(err))
 	}
 }
+
+// TestThrottleBackoffBase checks that ThrottledClientException gets the
+// SDK's throttle backoff (base 1 s) rather than the 50 ms of other errors.
+func TestThrottleBackoffBase(t *testing.T) {
+	r := newRetryer(Options{MaxAttempts: 5, MaxBackoff: time.Minute})
+	longest := func(err error) time.Duration {
+		var m time.Duration
+		for range 200 {
+			d, _ := r.RetryDelay(1, err)
+			m = max(m, d)
+		}
+		return m
+	}
+	if got := longest(&types.ThrottledClientException{}); got <= 50*time.Millisecond || got >= time.Second {
+		t.Errorf("throttle: got longest first delay %v, want within (50ms, 1s)", got)
+	}
+	if got := longest(&types.ServiceUnavailableException{}); got >= 50*time.Millisecond {
+		t.Errorf("5xx: got longest first delay %v, want under 50ms", got)
+	}
+}
