@@ -11,7 +11,7 @@ import (
 
 // listHandler serves ListVoiceConnectors over n connectors, paging with the
 // offset as next-token, and records the max-results of every request.
-func listHandler(t *testing.T, n int, maxResults *[]string) http.HandlerFunc {
+func listHandler(n int, maxResults *[]string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		*maxResults = append(*maxResults, q.Get("max-results"))
@@ -36,7 +36,7 @@ func listHandler(t *testing.T, n int, maxResults *[]string) http.HandlerFunc {
 
 func TestListConnectorsReadsAllPages(t *testing.T) {
 	var sizes []string
-	srv := serve(t, listHandler(t, 250, &sizes))
+	srv := serve(t, listHandler(250, &sizes))
 	c := newTestClient(t, srv.URL, Options{})
 	got, err := c.ListConnectors(t.Context(), "eu-west-1")
 	if err != nil {

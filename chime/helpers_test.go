@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -204,5 +203,3 @@ func (o *countingObserver) snapshot() map[string]int {
 }
 
 var _ Observer = (*countingObserver)(nil)
-
-func itoa(n int) string { return strconv.Itoa(n) }
