@@ -1,0 +1,114 @@
+package sim
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// limiter holds one token bucket per operation, shared by all clients, as
+// the service throttles per API.
+type limiter struct {
+	buckets [numOperations]*rate.Limiter
+}
+
+func newLimiter(r float64, burst int) *limiter {
+	l := &limiter{}
+	for i := range l.buckets {
+		l.buckets[i] = rate.NewLimiter(rate.Inf, 1)
+	}
+	l.set(r, burst)
+	return l
+}
+
+// set changes every bucket: r requests/s (0 = unlimited), burst tokens
+// (0 = max(1, int(r))).
+func (l *limiter) set(r float64, burst int) {
+	lim := rate.Limit(r)
+	if r <= 0 {
+		lim = rate.Inf
+	}
+	if burst <= 0 {
+		burst = max(1, int(r))
+	}
+	for _, b := range l.buckets {
+		b.SetBurst(burst)
+		b.SetLimit(lim)
+	}
+}
+
+func (l *limiter) allow(op operation) bool { return l.buckets[op].Allow() }
+
+// chaos draws injected faults and latency from one seeded source, so a
+// sequential run with the same Seed fails the same calls.
+type chaos struct {
+	mu        sync.Mutex
+	rng       *rand.Rand
+	faultRate float64
+	latency   time.Duration
+	jitter    time.Duration
+}
+
+func newChaos(o Options) *chaos {
+	seed := uint64(o.Seed)
+	return &chaos{
+		rng:       rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		faultRate: o.FaultRate,
+		latency:   o.Latency,
+		jitter:    o.LatencyJitter,
+	}
+}
+
+// delay returns the latency to add to one call.
+func (c *chaos) delay() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d := c.latency
+	if c.jitter > 0 {
+		d += time.Duration(c.rng.Int64N(int64(c.jitter) + 1))
+	}
+	return d
+}
+
+// fault decides whether to fail one call, and with which 5xx.
+func (c *chaos) fault() (exception, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.faultRate <= 0 || c.rng.Float64() >= c.faultRate {
+		return 0, false
+	}
+	if c.rng.IntN(2) == 0 {
+		return excServiceFailure, true
+	}
+	return excServiceUnavailable, true
+}
+
+func (c *chaos) setFaults(r float64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.faultRate = r
+}
+
+func (c *chaos) setLatency(d, jitter time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.latency, c.jitter = d, jitter
+}
+
+// sleep waits d or until ctx ends; it reports whether d elapsed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

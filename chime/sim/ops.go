@@ -1,0 +1,119 @@
+package sim
+
+import (
+	"net/url"
+	"strings"
+)
+
+// operation is one Chime SDK Voice API operation served by the simulator.
+type operation int
+
+const (
+	opUnknown operation = iota
+	opCreateVoiceConnector
+	opGetVoiceConnector
+	opListVoiceConnectors
+	opDeleteVoiceConnector
+	opGetVoiceConnectorOrigination
+	opPutVoiceConnectorOrigination
+	opDeleteVoiceConnectorOrigination
+	opListAvailableVoiceConnectorRegions
+	numOperations
+)
+
+// String is the operation name as in the service model; stats are keyed by it.
+func (op operation) String() string {
+	switch op {
+	case opCreateVoiceConnector:
+		return "CreateVoiceConnector"
+	case opGetVoiceConnector:
+		return "GetVoiceConnector"
+	case opListVoiceConnectors:
+		return "ListVoiceConnectors"
+	case opDeleteVoiceConnector:
+		return "DeleteVoiceConnector"
+	case opGetVoiceConnectorOrigination:
+		return "GetVoiceConnectorOrigination"
+	case opPutVoiceConnectorOrigination:
+		return "PutVoiceConnectorOrigination"
+	case opDeleteVoiceConnectorOrigination:
+		return "DeleteVoiceConnectorOrigination"
+	case opListAvailableVoiceConnectorRegions:
+		return "ListAvailableVoiceConnectorRegions"
+	}
+	return "UnknownOperation"
+}
+
+// allows reports whether the service model lists exc among op's errors.
+// Answering an unlisted error would make older SDKs return an untyped error.
+func (op operation) allows(exc exception) bool {
+	switch exc {
+	case excUnauthorized, excForbidden, excBadRequest, excThrottled, excServiceUnavailable, excServiceFailure:
+		return op != opUnknown
+	case excNotFound:
+		return op != opCreateVoiceConnector && op != opListVoiceConnectors &&
+			op != opListAvailableVoiceConnectorRegions && op != opUnknown
+	case excAccessDenied:
+		return op == opCreateVoiceConnector || op == opPutVoiceConnectorOrigination
+	case excResourceLimitExceeded:
+		return op == opCreateVoiceConnector
+	case excConflict:
+		return op == opDeleteVoiceConnector
+	}
+	return false
+}
+
+// mutates reports whether op changes state (and so must be persisted).
+func (op operation) mutates() bool {
+	switch op {
+	case opCreateVoiceConnector, opDeleteVoiceConnector,
+		opPutVoiceConnectorOrigination, opDeleteVoiceConnectorOrigination:
+		return true
+	}
+	return false
+}
+
+// target is what a request line resolves to: an operation and its
+// VoiceConnectorId label, or no operation and the methods the path allows
+// (empty when the path itself is unknown).
+type target struct {
+	op    operation
+	id    string
+	allow string
+}
+
+// route resolves method and escaped path. The path is split before
+// unescaping so that an id containing %2F stays one label, and an empty
+// label (/voice-connectors//origination) stays empty instead of being cleaned
+// away as http.ServeMux would.
+func route(method, escapedPath string) target {
+	seg := strings.Split(strings.TrimPrefix(escapedPath, "/"), "/")
+	switch {
+	case len(seg) == 1 && seg[0] == "voice-connector-regions":
+		return pick(method, "GET", map[string]operation{"GET": opListAvailableVoiceConnectorRegions}, "")
+	case len(seg) == 1 && seg[0] == "voice-connectors":
+		return pick(method, "GET, POST", map[string]operation{
+			"GET": opListVoiceConnectors, "POST": opCreateVoiceConnector}, "")
+	case len(seg) == 2 && seg[0] == "voice-connectors":
+		return pick(method, "GET, DELETE", map[string]operation{
+			"GET": opGetVoiceConnector, "DELETE": opDeleteVoiceConnector}, seg[1])
+	case len(seg) == 3 && seg[0] == "voice-connectors" && seg[2] == "origination":
+		return pick(method, "GET, PUT, DELETE", map[string]operation{
+			"GET":    opGetVoiceConnectorOrigination,
+			"PUT":    opPutVoiceConnectorOrigination,
+			"DELETE": opDeleteVoiceConnectorOrigination}, seg[1])
+	}
+	return target{}
+}
+
+func pick(method, allow string, ops map[string]operation, label string) target {
+	op, ok := ops[method]
+	if !ok {
+		return target{allow: allow}
+	}
+	id, err := url.PathUnescape(label)
+	if err != nil {
+		id = label // malformed escapes fail the id pattern check instead
+	}
+	return target{op: op, id: id}
+}

@@ -1,0 +1,125 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// ErrNotFound is returned by the direct-access methods for an unknown id.
+var ErrNotFound = errors.New("no such voice connector")
+
+// errQuota is returned when a region already holds maxPerRegion connectors.
+var errQuota = errors.New("voice connector quota reached")
+
+// maxPerRegion bounds memory; real accounts have a much lower quota.
+const maxPerRegion = 10000
+
+// record is one connector and its origination, as kept in memory and in the
+// state file.
+type record struct {
+	Connector
+	Origination *wireOrigination `json:"origination,omitempty"`
+}
+
+// store holds the simulated state. Every change is saved (when a state file
+// is configured) before the lock is released and before the caller answers;
+// a change that cannot be saved is undone.
+type store struct {
+	mu       sync.RWMutex
+	byID     map[string]*record
+	byRegion map[string][]string // sorted ids: the stable listing order
+	file     *stateFile          // nil = memory only
+}
+
+func newStore(file *stateFile) (*store, error) {
+	st := &store{byID: map[string]*record{}, byRegion: map[string][]string{}, file: file}
+	if file == nil {
+		return st, nil
+	}
+	recs, err := file.load()
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		if err := st.insert(r); err != nil {
+			return nil, fmt.Errorf("load state %s: %w", file.path, err)
+		}
+	}
+	return st, st.save()
+}
+
+func (st *store) insert(r *record) error {
+	if _, dup := st.byID[r.ID]; dup {
+		return fmt.Errorf("duplicate voice connector id %s", r.ID)
+	}
+	if !idPattern.MatchString(r.ID) || !validRegion(r.Region) {
+		return fmt.Errorf("voice connector %q in region %q: invalid id or region", r.ID, r.Region)
+	}
+	st.byID[r.ID] = r
+	ids := st.byRegion[r.Region]
+	i, _ := slices.BinarySearch(ids, r.ID)
+	st.byRegion[r.Region] = slices.Insert(ids, i, r.ID)
+	return nil
+}
+
+func (st *store) remove(r *record) {
+	delete(st.byID, r.ID)
+	ids := st.byRegion[r.Region]
+	if i, found := slices.BinarySearch(ids, r.ID); found {
+		st.byRegion[r.Region] = slices.Delete(ids, i, i+1)
+	}
+}
+
+// save writes the whole state; the caller holds the write lock.
+func (st *store) save() error {
+	if st.file == nil {
+		return nil
+	}
+	recs := make([]*record, 0, len(st.byID))
+	for _, region := range Regions() {
+		for _, id := range st.byRegion[region] {
+			recs = append(recs, st.byID[id])
+		}
+	}
+	return st.file.save(recs)
+}
+
+// lookup finds id, restricted to region unless region is "".
+func (st *store) lookup(region, id string) (*record, error) {
+	r, ok := st.byID[id]
+	if !ok || (region != "" && r.Region != region) {
+		return nil, fmt.Errorf("voice connector %s: %w", id, ErrNotFound)
+	}
+	return r, nil
+}
+
+// get returns a copy of the connector and its origination.
+func (st *store) get(region, id string) (Connector, *wireOrigination, error) {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	r, err := st.lookup(region, id)
+	if err != nil {
+		return Connector{}, nil, err
+	}
+	return r.Connector, r.Origination.clone(), nil
+}
+
+// page returns up to n connectors of region with ids after the cursor, and
+// whether more follow.
+func (st *store) page(region, after string, n int) ([]Connector, bool) {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	ids := st.byRegion[region]
+	i, found := slices.BinarySearch(ids, after)
+	if found {
+		i++
+	}
+	end := min(i+n, len(ids))
+	out := make([]Connector, 0, end-i)
+	for _, id := range ids[i:end] {
+		out = append(out, st.byID[id].Connector)
+	}
+	return out, end < len(ids)
+}
