@@ -15,18 +15,18 @@ type Spec struct {
 // Connector is the desired origination of one Voice Connector.
 type Connector struct {
 	// Key is the connector's key under voiceConnectors, the operator's name for it.
-	Key string
+	Key string `json:"key"`
 	// Exactly one of ID and Name is set. Name is resolved by listing the
 	// connectors of Region.
-	ID   string
-	Name string
+	ID   string `json:"id,omitempty"`
+	Name string `json:"name,omitempty"`
 	// Region is the connector's AWS Region, defaulted from the loader options.
-	Region string
+	Region string `json:"region,omitempty"`
 	// Absent asks for the origination to be deleted. Origination is nil then.
-	Absent      bool
-	Origination *origination.Origination
+	Absent      bool                     `json:"absent,omitempty"`
+	Origination *origination.Origination `json:"origination,omitempty"`
 	// Pos is where the connector is declared, as file:line:col.
-	Pos string
+	Pos string `json:"pos"`
 }
 
 // Ref returns how the connector is identified to the operator: its id, or name@region.

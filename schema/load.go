@@ -1,0 +1,141 @@
+package schema
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/build"
+	"cuelang.org/go/cue/cuecontext"
+	cueerrors "cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/token"
+)
+
+// File is one spec file. Path is relative to the spec directory and is what
+// diagnostics print.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Options tune the rules that depend on the account or the command line.
+type Options struct {
+	// DefaultRegion is given to connectors without a region. Empty leaves
+	// their Region empty for the caller to fill from the AWS configuration.
+	DefaultRegion string
+	// MaxRoutes is the routes-per-connector quota, 1..20; 0 means 10, the
+	// service's default quota.
+	MaxRoutes int
+}
+
+// Route-count limits: the API accepts at most 20 routes, the default account
+// quota is 10.
+const (
+	DefaultMaxRoutes = 10
+	APIMaxRoutes     = 20
+)
+
+// InvalidError is returned for a spec with at least one error. It carries
+// every error found, and the warnings, sorted by position.
+type InvalidError struct {
+	Errors   []Diagnostic
+	Warnings []Diagnostic
+}
+
+func (e *InvalidError) Error() string {
+	lines := make([]string, len(e.Errors))
+	for i, d := range e.Errors {
+		lines[i] = d.String()
+	}
+	return fmt.Sprintf("invalid spec (%d errors):\n%s", len(e.Errors), strings.Join(lines, "\n"))
+}
+
+// Load evaluates files as one CUE package and checks them against the
+// contract. It returns either a Spec or an *InvalidError, never both.
+func Load(files []File, opts Options) (*Spec, error) {
+	if opts.MaxRoutes == 0 {
+		opts.MaxRoutes = DefaultMaxRoutes
+	}
+	if opts.MaxRoutes < 1 || opts.MaxRoutes > APIMaxRoutes {
+		return nil, fmt.Errorf("max routes %d out of range 1..%d", opts.MaxRoutes, APIMaxRoutes)
+	}
+	if len(files) == 0 {
+		return nil, &InvalidError{Errors: []Diagnostic{{Message: "no .cue files found"}}}
+	}
+	d := &decoder{opts: opts}
+	v, ok := d.build(files)
+	if ok {
+		d.spec(v)
+	}
+	if len(d.errs) > 0 {
+		return nil, &InvalidError{Errors: sortDiags(d.errs), Warnings: sortDiags(d.warns)}
+	}
+	slices.SortFunc(d.out, func(a, b Connector) int { return strings.Compare(a.Key, b.Key) })
+	return &Spec{Connectors: d.out, Warnings: sortDiags(d.warns)}, nil
+}
+
+// build evaluates the files. It reports false when nothing can be walked.
+func (d *decoder) build(files []File) (cue.Value, bool) {
+	inst := build.NewContext().NewInstance("", nil)
+	for _, f := range slices.SortedFunc(slices.Values(files), func(a, b File) int { return strings.Compare(a.Path, b.Path) }) {
+		if err := inst.AddFile(f.Path, f.Data); err != nil {
+			d.cueErr(err)
+		}
+	}
+	if len(d.errs) > 0 {
+		return cue.Value{}, false
+	}
+	v := cuecontext.New().BuildInstance(inst)
+	if err := v.Validate(); err != nil {
+		d.cueErr(err)
+	}
+	return v, v.Exists()
+}
+
+// cueErr records every error of a CUE error list at its first position in
+// the operator's files.
+func (d *decoder) cueErr(err error) {
+	for _, e := range cueerrors.Errors(err) {
+		format, args := e.Msg()
+		msg := fmt.Sprintf(format, args...)
+		if p := e.Path(); len(p) > 0 {
+			msg = where(p) + ": " + msg
+		}
+		diag := Diagnostic{Message: msg}
+		if pos := firstPos(e); pos.IsValid() {
+			diag.File, diag.Line, diag.Column = pos.Filename(), pos.Line(), pos.Column()
+		}
+		d.errs = append(d.errs, diag)
+	}
+}
+
+func firstPos(e cueerrors.Error) token.Pos {
+	for _, p := range cueerrors.Positions(e) {
+		if p.Filename() != "" {
+			return p
+		}
+	}
+	return e.Position()
+}
+
+func sortDiags(ds []Diagnostic) []Diagnostic {
+	slices.SortStableFunc(ds, func(a, b Diagnostic) int {
+		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+	})
+	return slices.CompactFunc(ds, func(a, b Diagnostic) bool { return a == b })
+}
+
+// where renders a CUE path as the loader's messages do:
+// "sbc-east": origination.routes[0].priority.
+func where(p []string) string {
+	if len(p) < 2 || p[0] != "voiceConnectors" {
+		return pathString(p)
+	}
+	w := fmt.Sprintf("%q", p[1])
+	if len(p) > 2 {
+		w += ": " + pathString(p[2:])
+	}
+	return w
+}
