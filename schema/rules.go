@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-
 )
 
 // regions are the AWS Regions that host Voice Connectors (the service
