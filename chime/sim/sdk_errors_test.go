@@ -43,7 +43,9 @@ func TestSDKErrors(t *testing.T) {
 	list := func(in chimesdkvoice.ListVoiceConnectorsInput) func(context.Context) error {
 		return func(ctx context.Context) error { _, err := c.ListVoiceConnectors(ctx, &in); return err }
 	}
-	one := func(r types.OriginationRoute) *types.Origination { return &types.Origination{Routes: []types.OriginationRoute{r}} }
+	one := func(r types.OriginationRoute) *types.Origination {
+		return &types.Origination{Routes: []types.OriginationRoute{r}}
+	}
 	tests := []struct {
 		name, wantType, wantCode, wantMsg string
 		call                              func(context.Context) error
