@@ -88,6 +88,7 @@ func (c *Client) newRegional(name string) *regional {
 			fn(o)
 		}
 	})
+	c.opts.Logger.Debug("regional client created", logKeyRegion, name)
 	return &regional{api: api, limiter: newLimiter(c.opts.APIRate, c.opts.APIBurst)}
 }
 

@@ -73,16 +73,20 @@ func TestGetConnector(t *testing.T) {
 }
 
 func TestEndpointFromEnvironment(t *testing.T) {
-	f := &flaky{ok: answer(200, `{}`)}
-	srv := serve(t, f)
-	isolateAWS(t)
-	t.Setenv("AWS_ENDPOINT_URL_CHIME_SDK_VOICE", srv.URL)
-	c := newClient(t, "", Options{})
-	if _, err := c.GetOrigination(t.Context(), "", testID); err != nil {
-		t.Fatalf("GetOrigination: %v", err)
-	}
-	if got := f.requests(); got != 1 {
-		t.Errorf("got %d requests at the env endpoint, want 1", got)
+	for _, name := range []string{"AWS_ENDPOINT_URL_CHIME_SDK_VOICE", "AWS_ENDPOINT_URL"} {
+		t.Run(name, func(t *testing.T) {
+			f := &flaky{ok: answer(200, `{}`)}
+			srv := serve(t, f)
+			isolateAWS(t)
+			t.Setenv(name, srv.URL)
+			c := newClient(t, "", Options{})
+			if _, err := c.GetOrigination(t.Context(), "", testID); err != nil {
+				t.Fatalf("GetOrigination: %v", err)
+			}
+			if got := f.requests(); got != 1 {
+				t.Errorf("got %d requests at the endpoint from %s, want 1", got, name)
+			}
+		})
 	}
 }
 

@@ -36,6 +36,8 @@ type Options struct {
 	// APIBurst is the limiter's bucket size; values below 1 mean 1.
 	APIBurst int
 	// MaxAttempts per call, including the first. 0 means DefaultMaxAttempts.
+	// AWS_MAX_ATTEMPTS and AWS_RETRY_MODE are not used: the port's retryer
+	// replaces the SDK's.
 	MaxAttempts int
 	// MaxBackoff caps the SDK's jittered exponential backoff. 0 means
 	// DefaultMaxBackoff.
