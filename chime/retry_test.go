@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -83,10 +84,9 @@ func TestNoRetryQuota(t *testing.T) {
 }
 
 func TestAttemptTimeoutIsRetried(t *testing.T) {
-	first := true
+	var answered atomic.Bool
 	f := &flaky{ok: func(w http.ResponseWriter, r *http.Request) {
-		if first { // requests are sequential: attempts of one call
-			first = false
+		if answered.CompareAndSwap(false, true) { // the first attempt
 			<-r.Context().Done() // hang until the client gives up
 			return
 		}
