@@ -1,0 +1,35 @@
+package main
+
+import (
+	"os"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestMain lets testscript run `reconciler` in-process: the test binary
+// re-executes itself as the command.
+func TestMain(m *testing.M) {
+	os.Exit(testscript.RunMain(m, map[string]func() int{"reconciler": realMain}))
+}
+
+// TestScripts runs testdata/script/<subcommand>_<case>.txtar.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			// The examples are part of the contract of the README.
+			env.Setenv("EXAMPLES", examplesDir(t))
+			return nil
+		},
+	})
+}
+
+func examplesDir(t *testing.T) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wd + "/../../examples"
+}
