@@ -4,17 +4,19 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 )
 
 // listHandler serves ListVoiceConnectors over n connectors, paging with the
 // offset as next-token, and records the max-results of every request.
-func listHandler(n int, maxResults *[]string) http.HandlerFunc {
+func listHandler(n int, maxResults *record) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		*maxResults = append(*maxResults, q.Get("max-results"))
+		maxResults.add(q.Get("max-results"))
 		size, _ := strconv.Atoi(q.Get("max-results"))
 		start, _ := strconv.Atoi(q.Get("next-token"))
 		end := min(start+size, n)
@@ -34,8 +36,26 @@ func listHandler(n int, maxResults *[]string) http.HandlerFunc {
 	}
 }
 
+// record collects strings from handler goroutines.
+type record struct {
+	mu sync.Mutex
+	v  []string
+}
+
+func (r *record) add(s string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.v = append(r.v, s)
+}
+
+func (r *record) get() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.v)
+}
+
 func TestListConnectorsReadsAllPages(t *testing.T) {
-	var sizes []string
+	var sizes record
 	srv := serve(t, listHandler(250, &sizes))
 	c := newTestClient(t, srv.URL, Options{})
 	got, err := c.ListConnectors(t.Context(), "eu-west-1")
@@ -45,8 +65,8 @@ func TestListConnectorsReadsAllPages(t *testing.T) {
 	if len(got) != 250 {
 		t.Fatalf("got %d connectors, want 250", len(got))
 	}
-	if fmt.Sprint(sizes) != "[100 100 100]" {
-		t.Errorf("got max-results %v, want [100 100 100]", sizes)
+	if got := fmt.Sprint(sizes.get()); got != "[100 100 100]" {
+		t.Errorf("got max-results %v, want [100 100 100]", got)
 	}
 	want := Connector{ID: "vc00000000000000000249", Name: "vc-249", Region: "eu-west-1",
 		ARN: "arn:aws:chime:eu-west-1:123456789012:vc/vc00000000000000000249"}

@@ -54,12 +54,13 @@ func TestGetOriginationNormalises(t *testing.T) {
 }
 
 func TestPutOriginationSendsAndNormalises(t *testing.T) {
-	var sent []byte
+	bodies := make(chan []byte, 1)
 	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPut || r.URL.Path != "/voice-connectors/"+testID+"/origination" {
 			t.Errorf("got %s %s, want PUT of the origination", r.Method, r.URL.Path)
 		}
-		sent, _ = io.ReadAll(r.Body)
+		body, _ := io.ReadAll(r.Body)
+		bodies <- body
 		answer(200, `{"Origination":{"Disabled":false,"Routes":[{"Host":"h","Protocol":"UDP","Priority":1,"Weight":1}]}}`)(w, r)
 	}))
 	c := newTestClient(t, srv.URL, Options{})
@@ -68,6 +69,7 @@ func TestPutOriginationSendsAndNormalises(t *testing.T) {
 	if err != nil {
 		t.Fatalf("PutOrigination: %v", err)
 	}
+	sent := <-bodies
 	wantSent := `{"Origination":{"Disabled":false,"Routes":[{"Host":"h","Priority":1,"Protocol":"UDP","Weight":1}]}}`
 	if !jsonEqual(t, sent, wantSent) {
 		t.Errorf("sent %s, want %s", sent, wantSent)
@@ -133,15 +135,15 @@ func TestNotFoundStaysAnError(t *testing.T) {
 }
 
 func TestDeleteOrigination(t *testing.T) {
-	var method string
+	methods := make(chan string, 1)
 	c := newTestClient(t, serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		method = r.Method
+		methods <- r.Method
 		w.WriteHeader(http.StatusNoContent)
 	})).URL, Options{})
 	if err := c.DeleteOrigination(t.Context(), "", testID); err != nil {
 		t.Fatalf("DeleteOrigination: %v", err)
 	}
-	if method != http.MethodDelete {
+	if method := <-methods; method != http.MethodDelete {
 		t.Errorf("got method %s, want DELETE", method)
 	}
 }
