@@ -38,6 +38,7 @@ func commands() []command {
 	return []command{
 		{"validate", "check a spec directory against the schema; exit 0 valid, 1 invalid", runValidate},
 		{"version", "print version information", runVersion},
+		{"sim", "serve a simulated Chime SDK Voice API on loopback for tests, benchmarks and demos", runSim},
 	}
 }
 

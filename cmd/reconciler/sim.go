@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sipops/reconciler/chime/sim"
+)
+
+// simConfig is what `reconciler sim` was asked to do.
+type simConfig struct {
+	listen     string
+	region     string
+	connectors int
+	idsFile    string
+	logLevel   slog.Level
+	opts       sim.Options
+}
+
+func (c *simConfig) validate() error {
+	o := c.opts
+	switch {
+	case c.connectors < 0:
+		return fmt.Errorf("--connectors %d must not be negative", c.connectors)
+	case !slices.Contains(sim.Regions(), c.region):
+		return fmt.Errorf("--region %q is not a Voice Connector region (%s)", c.region, strings.Join(sim.Regions(), ", "))
+	case o.Rate < 0 || o.Burst < 0:
+		return fmt.Errorf("--rate %v and --burst %d must not be negative", o.Rate, o.Burst)
+	case o.Latency < 0 || o.LatencyJitter < 0:
+		return fmt.Errorf("--latency %v and --latency-jitter %v must not be negative", o.Latency, o.LatencyJitter)
+	case o.FaultRate < 0 || o.FaultRate > 1:
+		return fmt.Errorf("--fault-rate %v must be between 0 and 1", o.FaultRate)
+	}
+	return nil
+}
+
+// parseSimFlags returns the config, or an exit code >= 0 when the command
+// must stop (after -h, or a usage error).
+func parseSimFlags(stderr io.Writer, args []string) (simConfig, int) {
+	var c simConfig
+	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.listen, "listen", "127.0.0.1:0", "`address` to serve on; loopback by default, port 0 picks a free port")
+	fs.StringVar(&c.region, "region", sim.DefaultRegion, "`region` of the pre-created connectors")
+	fs.IntVar(&c.connectors, "connectors", 0, "pre-create `N` connectors named vc-0001... (kept if already in the state file)")
+	fs.StringVar(&c.idsFile, "ids-file", "", "write the pre-created connector ids to `FILE` instead of stdout")
+	fs.Float64Var(&c.opts.Rate, "rate", 0, "per-operation rate limit in `requests/s`; 0 = unlimited")
+	fs.IntVar(&c.opts.Burst, "burst", 0, "token bucket `size`; 0 = max(1, rate)")
+	fs.DurationVar(&c.opts.Latency, "latency", 0, "`duration` added to every call")
+	fs.DurationVar(&c.opts.LatencyJitter, "latency-jitter", 0, "uniform extra latency up to `duration`")
+	fs.Float64Var(&c.opts.FaultRate, "fault-rate", 0, "`fraction` of calls answered 500/503 without effect")
+	fs.StringVar(&c.opts.StatePath, "state", "", "keep state in `FILE` (loaded at start, saved on every change)")
+	fs.Int64Var(&c.opts.Seed, "seed", 0, "`seed` for injected faults and jitter")
+	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "`level` of logs on stderr: debug (every request), info, warn, error")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: reconciler sim [flags]\n\nServe a simulated Chime SDK Voice API; the first stdout line is its base URL.\n\n")
+		fs.PrintDefaults()
+	}
+	if code := parseFlags(fs, args, exitUsage); code >= 0 {
+		return c, code
+	}
+	if err := c.validate(); err != nil {
+		fmt.Fprintf(stderr, "sim: %v\n", err)
+		return c, exitUsage
+	}
+	return c, -1
+}
+
+func runSim(ctx context.Context, std Stdio, args []string) int {
+	cfg, code := parseSimFlags(std.Err, args)
+	if code >= 0 {
+		return code
+	}
+	log := slog.New(slog.NewTextHandler(std.Err, &slog.HandlerOptions{Level: cfg.logLevel})).With("component", "sim")
+	cfg.opts.Logger = log
+	if err := serveSim(ctx, std.Out, log, cfg); err != nil {
+		log.Error("simulator stopped", "err", err)
+		return exitFailure
+	}
+	return exitOK
+}
+
+// shutdownTimeout bounds how long in-flight calls may take after a signal.
+const shutdownTimeout = 5 * time.Second
+
+// serveSim runs the simulator until ctx is cancelled. The base URL is the
+// first line on out, followed by the pre-created ids unless --ids-file.
+func serveSim(ctx context.Context, out io.Writer, log *slog.Logger, cfg simConfig) error {
+	srv, err := sim.New(cfg.opts)
+	if err != nil {
+		return err
+	}
+	ids, err := precreate(srv, cfg.region, cfg.connectors)
+	if err != nil {
+		return err
+	}
+	if cfg.idsFile != "" {
+		if err := os.WriteFile(cfg.idsFile, []byte(lines(ids)), 0o644); err != nil {
+			return fmt.Errorf("write ids: %w", err)
+		}
+		ids = nil
+	}
+	ln, err := net.Listen("tcp", cfg.listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	url := "http://" + ln.Addr().String()
+	if a, ok := ln.Addr().(*net.TCPAddr); ok && !a.IP.IsLoopback() {
+		log.Warn("simulator reachable beyond loopback; it checks no signatures", "addr", a.String())
+	}
+	fmt.Fprint(out, lines(append([]string{url}, ids...)))
+	log.Info("serving simulated Chime SDK Voice API", "url", url, "connectors", len(srv.Connectors("")), "state", cfg.opts.StatePath)
+	return serve(ctx, ln, srv, cfg.opts)
+}
+
+func serve(ctx context.Context, ln net.Listener, h http.Handler, o sim.Options) error {
+	hs := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30*time.Second + o.Latency + o.LatencyJitter,
+		IdleTimeout:       2 * time.Minute,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// precreate makes sure connectors vc-0001..vc-N exist in region, reusing
+// those a state file already holds, and returns their ids in name order.
+func precreate(srv *sim.Server, region string, n int) ([]string, error) {
+	byName := map[string]string{}
+	for _, c := range srv.Connectors(region) {
+		byName[c.Name] = c.ID
+	}
+	ids := make([]string, 0, n)
+	for i := 1; i <= n; i++ {
+		name := fmt.Sprintf("vc-%04d", i)
+		if id, ok := byName[name]; ok {
+			ids = append(ids, id)
+			continue
+		}
+		c, err := srv.CreateConnector(name, region, false)
+		if err != nil {
+			return nil, fmt.Errorf("pre-create connectors: %w", err)
+		}
+		ids = append(ids, c.ID)
+	}
+	return ids, nil
+}
+
+func lines(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return strings.Join(s, "\n") + "\n"
+}
