@@ -11,6 +11,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // DefaultPort is the SIP port the service assumes when a route omits one.
@@ -97,4 +98,25 @@ func Equal(a, b *Origination) bool {
 	}
 	a, b = a.Clone().Normalize(), b.Clone().Normalize()
 	return a.Disabled == b.Disabled && slices.Equal(a.Routes, b.Routes)
+}
+
+// String renders o compactly for logs and messages, e.g.
+// "sbc1.example.com:5060/UDP p1 w50, sbc2.example.com:5060/UDP p2 w50" or
+// "none"; a disabled origination is prefixed with "disabled:".
+func (o *Origination) String() string {
+	if o == nil {
+		return "none"
+	}
+	parts := make([]string, len(o.Routes))
+	for i, r := range o.Clone().Normalize().Routes {
+		parts[i] = fmt.Sprintf("%s p%d w%d", r.Key(), r.Priority, r.Weight)
+	}
+	s := strings.Join(parts, ", ")
+	if s == "" {
+		s = "no routes"
+	}
+	if o.Disabled {
+		s = "disabled: " + s
+	}
+	return s
 }

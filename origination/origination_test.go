@@ -45,3 +45,20 @@ func TestKeyString(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+func TestString(t *testing.T) {
+	tests := []struct {
+		o    *Origination
+		want string
+	}{
+		{nil, "none"},
+		{&Origination{Disabled: true}, "disabled: no routes"},
+		{&Origination{Routes: []Route{{Host: "b.example.com", Protocol: UDP, Priority: 2, Weight: 5}, {Host: "a.example.com", Port: 5061, Protocol: TCP, Priority: 1, Weight: 10}}},
+			"a.example.com:5061/TCP p1 w10, b.example.com:5060/UDP p2 w5"},
+	}
+	for _, tt := range tests {
+		if got := tt.o.String(); got != tt.want {
+			t.Errorf("got %q, want %q", got, tt.want)
+		}
+	}
+}
