@@ -18,9 +18,11 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"sim": simCmd},
 		Setup: func(env *testscript.Env) error {
 			// The examples are part of the contract of the README.
 			env.Setenv("EXAMPLES", examplesDir(t))
+			env.Values[simKey{}] = &simState{ids: map[string]string{}}
 			return nil
 		},
 	})

@@ -120,7 +120,11 @@ func serveSim(ctx context.Context, out io.Writer, log *slog.Logger, cfg simConfi
 	}
 	fmt.Fprint(out, lines(append([]string{url}, ids...)))
 	log.Info("serving simulated Chime SDK Voice API", "url", url, "connectors", len(srv.Connectors("")), "state", cfg.opts.StatePath)
-	return serve(ctx, ln, srv, cfg.opts)
+	if err := serve(ctx, ln, srv, cfg.opts); err != nil {
+		return err
+	}
+	log.Info("simulator shut down", "connectors", len(srv.Connectors("")))
+	return nil
 }
 
 func serve(ctx context.Context, ln net.Listener, h http.Handler, o sim.Options) error {

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+
+	"github.com/sipops/reconciler/diff"
+	"github.com/sipops/reconciler/reconcile"
+	"github.com/sipops/reconciler/schema"
+	"github.com/sipops/reconciler/source"
+)
+
+// Exit code of plan when changes are pending, as terraform plan -detailed-exitcode.
+const exitChanges = 2
+
+// planFlags are the flags shared by plan and apply.
+type planFlags struct {
+	spec  specFlags
+	aws   awsFlags
+	gates diff.Gates
+}
+
+func (p *planFlags) register(fs *flag.FlagSet) {
+	p.spec.register(fs)
+	p.aws.register(fs)
+	fs.BoolVar(&p.gates.AllowMassChange, "allow-mass-change", false, "allow a plan that changes or removes the origination of more than 30% of the managed connectors")
+	fs.BoolVar(&p.gates.AllowTrafficLoss, "allow-traffic-loss", false, "allow a plan that disables, removes or empties the top priority of a connector's origination")
+}
+
+func (p *planFlags) check() string {
+	if msg := p.spec.check(); msg != "" {
+		return msg
+	}
+	return p.aws.check()
+}
+
+// planned is the outcome of the steps plan and apply share.
+type planned struct {
+	*reconcile.Planned
+	engine *reconcile.Engine
+	render diff.RenderOptions
+}
+
+// makePlan loads the spec and plans it against the live state. It prints
+// spec errors itself and returns errPrinted for them.
+func makePlan(ctx context.Context, std Stdio, f *planFlags) (*planned, error) {
+	log := f.aws.logger(std)
+	client, err := f.aws.client(ctx, f.spec.region, log, nil)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := source.NewLocal(f.spec.source, source.LocalOptions{Logger: log}).Fetch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	opts := f.spec.options()
+	opts.DefaultRegion = client.DefaultRegion()
+	spec, err := schema.Load(snap.Files, opts)
+	if err != nil {
+		var inv *schema.InvalidError
+		if errors.As(err, &inv) {
+			newValidation(f.spec.source, nil, inv).writeText(std.Err, std.Err)
+			return nil, errPrinted
+		}
+		return nil, err
+	}
+	for _, d := range spec.Warnings {
+		fmt.Fprintln(std.Err, warning(d))
+	}
+	engine := reconcile.New(client, log, f.aws.concurrency)
+	p, err := engine.Plan(ctx, snap.Revision, spec.Connectors)
+	if err != nil {
+		return nil, err
+	}
+	return &planned{Planned: p, engine: engine, render: diff.RenderOptions{Revision: snap.Revision, Color: colorOn(std, std.Out), Gates: f.gates}}, nil
+}
+
+// errPrinted is returned for failures already shown to the operator.
+var errPrinted = errors.New("already printed")
+
+// show prints the plan, and the connectors that could not be planned.
+func (p *planned) show(std Stdio, output string) error {
+	var err error
+	if output == "json" {
+		err = p.Plan.WriteJSON(std.Out, p.render)
+	} else {
+		err = p.Plan.WriteText(std.Out, p.render)
+	}
+	for _, k := range p.Plan.Unknown {
+		fmt.Fprintf(std.Err, "error: %s: %v\n", k, p.Errors[k])
+	}
+	return err
+}
+
+func runPlan(ctx context.Context, std Stdio, args []string) int {
+	var f planFlags
+	fs := newFlags(std, "plan", "--source DIR [flags]",
+		"Show what apply would change. Reads the live state; never writes.\nExit 0 when in sync, 2 when changes are pending, 1 on an error, a refused plan or bad usage.")
+	f.register(fs)
+	if code := parse(fs, args, std, exitFailure); code >= 0 {
+		return code
+	}
+	if msg := f.check(); msg != "" {
+		return usageErrorf(fs, exitFailure, "%s", msg)
+	}
+	p, err := makePlan(ctx, std, &f)
+	if err != nil {
+		return failed(std, "plan", err)
+	}
+	if err := p.show(std, f.spec.output); err != nil {
+		return failed(std, "plan", err)
+	}
+	switch {
+	case p.Failed() || len(p.Plan.Check(f.gates)) > 0:
+		return exitFailure
+	case p.Plan.Pending():
+		return exitChanges
+	}
+	return exitOK
+}
+
+// failed reports err, unless already printed, and returns exitFailure.
+func failed(std Stdio, cmd string, err error) int {
+	if !errors.Is(err, errPrinted) {
+		fmt.Fprintf(std.Err, "%s: %v\n", cmd, err)
+	}
+	return exitFailure
+}

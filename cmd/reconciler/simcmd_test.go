@@ -1,0 +1,107 @@
+package main
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/sipops/reconciler/chime/sim"
+	"github.com/sipops/reconciler/origination"
+)
+
+// simCmd is the script command "sim", backed by a simulator in the test
+// process, so that scripts can run plan and apply against it:
+//
+//	sim start N          serve a simulator with N connectors named vc-0000...
+//	                     in us-east-1 and point the AWS environment at it
+//	sim calls OP N       the simulator answered OP exactly N times since the last reset
+//	sim reset            reset the call counts
+//	sim set NAME ROUTES  set NAME's origination (host:port/PROTO:priority:weight,...), drift
+//	sim want NAME TEXT   NAME's origination renders as TEXT (origination.String)
+func simCmd(ts *testscript.TestScript, neg bool, args []string) {
+	st := ts.Value(simKey{}).(*simState)
+	s, ids := st.server, st.ids
+	{
+		if len(args) == 0 {
+			ts.Fatalf("usage: sim start|calls|reset|set|want ...")
+		}
+		if args[0] != "start" && s == nil {
+			ts.Fatalf("sim %s: no simulator; run sim start first", args[0])
+		}
+		switch args[0] {
+		case "start":
+			st.server = scriptSim(ts, args, ids)
+		case "reset":
+			s.ResetStats()
+		case "calls":
+			n, _ := strconv.Atoi(args[2])
+			got := s.Stats().Calls(args[1])
+			if (got == int64(n)) == neg {
+				ts.Fatalf("simulator answered %d %s calls, want %s%d", got, args[1], map[bool]string{true: "not ", false: ""}[neg], n)
+			}
+		case "set":
+			ts.Check(s.SetOrigination(ids[args[1]], parseRoutes(ts, args[2])))
+		case "want":
+			o, err := s.Origination(ids[args[1]])
+			ts.Check(err)
+			if (o.String() == args[2]) == neg {
+				ts.Fatalf("%s holds %q, want %q", args[1], o.String(), args[2])
+			}
+		default:
+			ts.Fatalf("sim: unknown subcommand %q", args[0])
+		}
+	}
+}
+
+// simKey holds each script's *simState: scripts run in parallel.
+type simKey struct{}
+
+type simState struct {
+	server *sim.Server
+	ids    map[string]string // connector id by name
+}
+
+func scriptSim(ts *testscript.TestScript, args []string, ids map[string]string) *sim.Server {
+	s, err := sim.New(sim.Options{})
+	ts.Check(err)
+	n := 1
+	if len(args) > 1 {
+		n, _ = strconv.Atoi(args[1])
+	}
+	for i := range n {
+		c, err := s.CreateConnector(fmt.Sprintf("vc-%04d", i), "us-east-1", false)
+		ts.Check(err)
+		ids[c.Name] = c.ID
+	}
+	srv := httptest.NewServer(s)
+	ts.Defer(srv.Close)
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL_CHIME_SDK_VOICE": srv.URL, "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "secret",
+		"AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
+	} {
+		ts.Setenv(k, v)
+	}
+	return s
+}
+
+// parseRoutes reads host:port/PROTO:priority:weight,... into an origination.
+func parseRoutes(ts *testscript.TestScript, s string) *origination.Origination {
+	o := &origination.Origination{}
+	for _, part := range strings.Split(s, ",") {
+		f := strings.FieldsFunc(part, func(r rune) bool { return r == ':' || r == '/' })
+		if len(f) != 5 {
+			ts.Fatalf("sim set: route %q is not host:port/PROTO:priority:weight", part)
+		}
+		n := make([]int, 3)
+		for i, j := range []int{1, 3, 4} {
+			var err error
+			n[i], err = strconv.Atoi(f[j])
+			ts.Check(err)
+		}
+		o.Routes = append(o.Routes, origination.Route{Host: f[0], Port: n[0], Protocol: f[2], Priority: n[1], Weight: n[2]})
+	}
+	return o
+}
