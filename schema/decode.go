@@ -58,7 +58,7 @@ func (d *decoder) connectors(vcs cue.Value) {
 	seen := identities{}
 	for it.Next() {
 		key, v := it.Selector().Unquoted(), it.Value()
-		n := node{src: v, where: fmt.Sprintf("%q", key)}
+		n := node{src: v, key: key}
 		if v.Err() != nil {
 			continue // reported by the evaluation
 		}
@@ -89,7 +89,7 @@ func (d *decoder) incomplete(n node, v cue.Value) {
 		d.errs = append(d.errs, diagAt(firstPos(e), fmt.Sprintf("%s: %s: give a concrete value", where(e.Path()), fmt.Sprintf(format, args...))))
 	}
 	if err == nil {
-		d.errs = append(d.errs, diagAt(n.pos(), n.where+": cannot be exported as data"))
+		d.errs = append(d.errs, diagAt(n.pos(), n.where()+": cannot be exported as data"))
 	}
 }
 
@@ -130,7 +130,7 @@ func (d *decoder) connector(key string, n node) (Connector, bool) {
 }
 
 func (d *decoder) origination(n node) (absent bool, out *origination.Origination) {
-	n.where += ": origination"
+	n = n.named()
 	o, ok := d.object(n, originationFields)
 	if !ok {
 		return false, nil

@@ -3,13 +3,17 @@ package schema
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 )
 
@@ -79,8 +83,13 @@ func Load(files []File, opts Options) (*Spec, error) {
 // build evaluates the files. It reports false when nothing can be walked.
 func (d *decoder) build(files []File) (cue.Value, bool) {
 	inst := build.NewContext().NewInstance("", nil)
-	for _, f := range slices.SortedFunc(slices.Values(files), func(a, b File) int { return strings.Compare(a.Path, b.Path) }) {
-		if err := inst.AddFile(f.Path, f.Data); err != nil {
+	files = slices.SortedFunc(slices.Values(files), func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	for _, f := range parse(files) {
+		if f.err != nil {
+			d.cueErr(f.err)
+			continue
+		}
+		if err := inst.AddSyntax(f.file); err != nil {
 			d.cueErr(err)
 		}
 	}
@@ -92,6 +101,33 @@ func (d *decoder) build(files []File) (cue.Value, bool) {
 		d.cueErr(err)
 	}
 	return v, v.Exists()
+}
+
+type parsed struct {
+	file *ast.File
+	err  error
+}
+
+// parse parses files on every core: it is a fifth of the load time of a
+// large spec, and files are independent until evaluation. Comments are not
+// kept; nothing reads them.
+func parse(files []File) []parsed {
+	out := make([]parsed, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := range next {
+				out[i].file, out[i].err = parser.ParseFile(files[i].Path, files[i].Data)
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
 }
 
 // cueErr records every error of a CUE error list at its first position in

@@ -24,8 +24,7 @@ func (d *decoder) routes(o object) (_ []origination.Route, count int, ok bool) {
 	var out []origination.Route
 	seen := map[origination.Key]int{}
 	for i, elem := range list {
-		n := f.child(cue.Index(i), elem)
-		n.where = fmt.Sprintf("%s.routes[%d]", o.where, i)
+		n := f.child(cue.Index(i), elem).named()
 		r, ok := d.route(n)
 		if !ok {
 			continue

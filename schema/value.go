@@ -28,15 +28,37 @@ type decoder struct {
 // node is one decoded JSON value of the spec and where it came from.
 type node struct {
 	src   cue.Value      // the connector the node belongs to, for positions
+	key   string         // the connector's key
 	path  []cue.Selector // from src to the node
-	where string         // for messages, e.g. `"sbc-east": origination.routes[1]`
+	depth int            // how much of path messages name, see where
 	val   any            // map[string]any, []any, string, json.Number, bool
 }
 
 func (n node) pos() token.Pos { return n.src.LookupPath(cue.MakePath(n.path...)).Pos() }
 
 func (n node) child(sel cue.Selector, val any) node {
-	return node{src: n.src, path: append(slices.Clip(n.path), sel), where: n.where, val: val}
+	return node{src: n.src, key: n.key, path: append(slices.Clip(n.path), sel), depth: n.depth, val: val}
+}
+
+// named returns n with messages naming its whole path.
+func (n node) named() node {
+	n.depth = len(n.path)
+	return n
+}
+
+// where renders the part of the path messages name, e.g.
+// `"sbc-east": origination.routes[1]`. It is built only for messages: most
+// nodes never need it.
+func (n node) where() string {
+	w := strconv.Quote(n.key)
+	if n.depth == 0 {
+		return w
+	}
+	parts := make([]string, n.depth)
+	for i, sel := range n.path[:n.depth] {
+		parts[i] = sel.String()
+	}
+	return w + ": " + pathString(parts)
 }
 
 // decodeJSON exports v, which must be concrete, as Go data.
@@ -60,11 +82,11 @@ func diagAt(pos token.Pos, msg string) Diagnostic {
 }
 
 func (d *decoder) errorf(n node, format string, args ...any) {
-	d.errs = append(d.errs, diagAt(n.pos(), n.where+": "+fmt.Sprintf(format, args...)))
+	d.errs = append(d.errs, diagAt(n.pos(), n.where()+": "+fmt.Sprintf(format, args...)))
 }
 
 func (d *decoder) warnf(n node, format string, args ...any) {
-	d.warns = append(d.warns, diagAt(n.pos(), n.where+": "+fmt.Sprintf(format, args...)))
+	d.warns = append(d.warns, diagAt(n.pos(), n.where()+": "+fmt.Sprintf(format, args...)))
 }
 
 // object is a struct of the spec with its fields.
