@@ -3,6 +3,8 @@ package sim
 import (
 	"context"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -122,5 +124,43 @@ func TestConcurrentUse(t *testing.T) {
 	wg.Wait()
 	if got, want := s.Stats().Total, int64(8*50); got != want {
 		t.Errorf("total: got %d, want %d", got, want)
+	}
+}
+
+func TestLatencyAddedAndChangeable(t *testing.T) {
+	s, err := New(Options{Latency: 40 * time.Millisecond, LatencyJitter: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := func() time.Duration {
+		req := httptest.NewRequest("GET", "/voice-connector-regions", nil)
+		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20261125/us-east-1/chime/aws4_request, Signature=ab")
+		start := time.Now()
+		s.ServeHTTP(httptest.NewRecorder(), req)
+		return time.Since(start)
+	}
+	if d := call(); d < 40*time.Millisecond {
+		t.Errorf("with 40ms latency: got %v, want at least 40ms", d)
+	}
+	s.SetLatency(0, 0)
+	if d := call(); d > 30*time.Millisecond {
+		t.Errorf("after SetLatency(0, 0): got %v, want well under 30ms", d)
+	}
+}
+
+func TestStateFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	corrupt := filepath.Join(dir, "corrupt.json")
+	if err := os.WriteFile(corrupt, []byte(`{"version":1,"connectors":[{"id":"x"`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	badID := filepath.Join(dir, "bad-id.json")
+	if err := os.WriteFile(badID, []byte(`{"version":1,"connectors":[{"id":"NOPE","region":"us-east-1"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{filepath.Join(dir, "missing-dir", "state.json"), corrupt, badID} {
+		if _, err := New(Options{StatePath: path}); err == nil {
+			t.Errorf("New with state %s: got no error, want one", filepath.Base(path))
+		}
 	}
 }
