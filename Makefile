@@ -1,0 +1,41 @@
+# The README's second Quick start command is `make test`.
+GO       ?= go
+PREFIX   ?= /usr/local
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT   ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+DATE     ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS  := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
+FUZZTIME ?= 10s
+
+.PHONY: all build setup test lint fuzz bench install clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/reconciler ./cmd/reconciler
+
+# Debian packages the tests need (installed only when missing).
+setup:
+	./scripts/install-test-deps.sh
+
+test: setup
+	$(GO) test -race -count=1 ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) mod tidy -diff
+
+# Each fuzz target for FUZZTIME; what they find goes to testdata/fuzz.
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./schema
+	$(GO) test -run '^$$' -fuzz '^FuzzCompute$$' -fuzztime $(FUZZTIME) ./diff
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./schema ./chime/sim ./reconcile
+
+install: build
+	install -D -m 0755 bin/reconciler $(DESTDIR)$(PREFIX)/bin/reconciler
+
+clean:
+	rm -rf bin
