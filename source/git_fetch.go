@@ -154,7 +154,7 @@ func (g *Git) verify(c *object.Commit) error {
 		return nil
 	}
 	if c.PGPSignature == "" {
-		return fmt.Errorf("commit %s is not signed by a trusted key: it is not signed", c.Hash)
+		return fmt.Errorf("commit %s is not signed by a trusted key: it carries no signature", c.Hash)
 	}
 	if _, err := c.Verify(g.keyring); err != nil {
 		return fmt.Errorf("commit %s is not signed by a trusted key: %w", c.Hash, err)

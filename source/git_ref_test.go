@@ -39,7 +39,7 @@ func TestGitRefs(t *testing.T) {
 		})
 	}
 	for ref, want := range map[string]string{
-		"nope": `no branch or tag "nope"`,
+		"nope":                   `no branch or tag "nope"`,
 		strings.Repeat("ab", 20): "is not on any branch or tag",
 	} {
 		_, err := newGit(t, GitOptions{URL: d.url(r.name), Ref: ref}).Fetch(t.Context())

@@ -104,3 +104,17 @@ func TestGitRefusesSymlink(t *testing.T) {
 		}
 	}
 }
+
+func TestGitTrailers(t *testing.T) {
+	r := newRepo(t)
+	msg := "move all east traffic to sbc2\n\nThe old SBC is being retired.\n\nReconciler-Allow: mass-change\nSigned-off-by: Ada <ada@example.com>"
+	r.commit(t, msg, map[string]string{"a.cue": "a: 1\n"})
+	d := startDaemon(t, r.root)
+	s := fetchGit(t, newGit(t, GitOptions{URL: d.url(r.name)}))
+	if s.Message != msg+"\n" {
+		t.Errorf("message %q, want %q", s.Message, msg+"\n")
+	}
+	if got := s.Trailers()["Reconciler-Allow"]; !slices.Equal(got, []string{"mass-change"}) {
+		t.Errorf("Reconciler-Allow trailer %v, want [mass-change]", got)
+	}
+}
