@@ -29,7 +29,7 @@ func (g *Git) Fetch(ctx context.Context) (*Snapshot, error) {
 	if err != nil {
 		err = scrub(fmt.Errorf("fetch %s (ref %s): %w", g.display, g.refLabel(), err), g.secret)
 	}
-	if g.opts.OnFetch != nil {
+	if g.opts.OnFetch != nil && !canceled(ctx, err) {
 		g.opts.OnFetch(err)
 	}
 	return s, err
@@ -63,6 +63,12 @@ func (g *Git) fetch(ctx context.Context) (*Snapshot, error) {
 		return nil, fmt.Errorf("commit %s: %w", c.Hash, err)
 	}
 	return &Snapshot{Revision: c.Hash.String(), Files: files, Message: c.Message, Time: c.Committer.When}, nil
+}
+
+// canceled reports a fetch cut short by shutdown, which is not a failure
+// of the source and must not count as one.
+func canceled(ctx context.Context, err error) bool {
+	return err != nil && errors.Is(ctx.Err(), context.Canceled)
 }
 
 // open opens the clone in Dir, creating an empty bare repository there the
