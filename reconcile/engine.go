@@ -30,6 +30,9 @@ type Engine struct {
 	api         API
 	log         *slog.Logger
 	concurrency int
+
+	mu    sync.Mutex
+	known map[string]chime.Connector // by id: what listings and GetConnector said
 }
 
 // New returns an Engine that calls api with at most concurrency calls in
@@ -41,7 +44,26 @@ func New(api API, log *slog.Logger, concurrency int) *Engine {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{api: api, log: log, concurrency: concurrency}
+	return &Engine{api: api, log: log, concurrency: concurrency, known: map[string]chime.Connector{}}
+}
+
+// remember keeps what the service said of connectors, so that a daemon asks
+// GetVoiceConnector once per connector, not once per change. Whether a
+// connector requires encryption rarely changes; if it does, the service
+// refuses the write and the connector is reported failed.
+func (e *Engine) remember(cs ...chime.Connector) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, c := range cs {
+		e.known[c.ID] = c
+	}
+}
+
+func (e *Engine) lookupKnown(id string) (chime.Connector, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c, ok := e.known[id]
+	return c, ok
 }
 
 // each calls fn(i) for i in [0, n) with at most e.concurrency calls at once,

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/sipops/reconciler/chime"
 	"github.com/sipops/reconciler/diff"
@@ -17,6 +18,8 @@ import (
 type Planned struct {
 	Revision string
 	Plan     *diff.Plan
+	// At is when the live state was read.
+	At time.Time
 	// Desired by connector key, for re-planning a connector before writing.
 	Desired map[string]schema.Connector
 	// Errors by connector key: connectors that could not be resolved or
@@ -48,6 +51,7 @@ func (e *Engine) Plan(ctx context.Context, revision string, desired []schema.Con
 	}
 	p.Plan = diff.Compute(desired, byKey)
 	e.checkTargets(ctx, p, ids)
+	p.At = time.Now()
 	return p, ctx.Err()
 }
 
@@ -70,6 +74,7 @@ func (e *Engine) resolve(ctx context.Context, desired []schema.Connector) resolv
 	var mu sync.Mutex
 	e.each(ctx, len(regions), func(i int) {
 		cs, err := e.api.ListConnectors(ctx, regions[i])
+		e.remember(cs...)
 		mu.Lock()
 		defer mu.Unlock()
 		r.listed[regions[i]], r.errs[regions[i]] = cs, err
@@ -110,9 +115,12 @@ func regionName(r string) string {
 
 // read returns the live state of one connector.
 func (e *Engine) read(ctx context.Context, c schema.Connector, r resolved) (diff.Live, error) {
-	vc, _, err := r.lookup(c)
+	vc, listed, err := r.lookup(c)
 	if err != nil {
 		return diff.Live{}, err
+	}
+	if known, ok := e.lookupKnown(vc.ID); ok && !listed {
+		vc.RequireEncryption = known.RequireEncryption
 	}
 	o, err := e.api.GetOrigination(ctx, c.Region, vc.ID)
 	if err != nil {
@@ -124,7 +132,8 @@ func (e *Engine) read(ctx context.Context, c schema.Connector, r resolved) (diff
 // checkTargets reads the connector of every change that writes, to learn
 // its encryption setting and that it exists: the origination read cannot
 // tell a connector without origination from a missing one. Connectors named
-// by name were read by the listing already.
+// by name were read by the listing already, and connectors read before are
+// remembered.
 func (e *Engine) checkTargets(ctx context.Context, p *Planned, r resolved) {
 	changes := p.Plan.Changes
 	errs := make([]error, len(changes))
@@ -136,11 +145,15 @@ func (e *Engine) checkTargets(ctx context.Context, p *Planned, r resolved) {
 		if _, listed, _ := r.lookup(p.Desired[ch.Key]); listed {
 			return
 		}
+		if _, ok := e.lookupKnown(ch.ID); ok {
+			return // read() used its encryption setting
+		}
 		vc, err := e.api.GetConnector(ctx, ch.Region, ch.ID)
 		if err != nil {
 			errs[i] = err
 			return
 		}
+		e.remember(vc)
 		*ch = diff.ComputeOne(p.Desired[ch.Key], diff.Live{ID: vc.ID, RequireEncryption: vc.RequireEncryption, Origination: ch.Before})
 	})
 	kept := changes[:0]
