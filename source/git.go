@@ -156,3 +156,13 @@ func (g *Git) refLabel() string {
 	}
 	return g.opts.Ref
 }
+
+// String names the source for operators: the URL without credentials, the
+// ref and the path.
+func (g *Git) String() string {
+	s := g.display + "@" + g.refLabel()
+	if g.opts.Path != "" {
+		s += ":" + g.opts.Path
+	}
+	return s
+}

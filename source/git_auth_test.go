@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
+	"github.com/sipops/reconciler/internal/gittest"
 	"log/slog"
 	"net/http"
 	"net/http/cgi"
@@ -21,7 +22,7 @@ const goodToken = "ghs_s3cretTokenValue42"
 func startHTTP(t *testing.T, root string) *httptest.Server {
 	t.Helper()
 	backend := &cgi.Handler{
-		Path: filepath.Join(runGit(t, root, "--exec-path"), "git-http-backend"),
+		Path: filepath.Join(gittest.Git(t, root, "--exec-path"), "git-http-backend"),
 		Env:  []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1"},
 	}
 	want := "Basic " + base64.StdEncoding.EncodeToString([]byte(tokenUser+":"+goodToken))
@@ -38,15 +39,15 @@ func startHTTP(t *testing.T, root string) *httptest.Server {
 }
 
 func TestGitTokenFile(t *testing.T) {
-	r := newRepo(t)
-	sha := r.commit(t, "a", map[string]string{"a.cue": "a: 1\n"})
-	srv := startHTTP(t, r.root)
+	r := gittest.NewRepo(t)
+	sha := r.Commit(t, "a", map[string]string{"a.cue": "a: 1\n"})
+	srv := startHTTP(t, r.Root)
 	tokenFile := filepath.Join(t.TempDir(), "token")
 	const badToken = "ghs_wrongTokenValue17"
 	writeFile(t, tokenFile, badToken+"\n")
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	g := newGit(t, GitOptions{URL: srv.URL + "/" + r.name, TokenFile: tokenFile, Logger: log})
+	g := newGit(t, GitOptions{URL: srv.URL + "/" + r.Name, TokenFile: tokenFile, Logger: log})
 
 	_, err := g.Fetch(t.Context())
 	if err == nil || !strings.Contains(err.Error(), "authentication required") {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/pem"
 	"fmt"
+	"github.com/sipops/reconciler/internal/gittest"
 	"net"
 	"os/exec"
 	"path/filepath"
@@ -107,9 +108,9 @@ func writeClientKey(t *testing.T) string {
 }
 
 func TestGitSSHHostKeyChecked(t *testing.T) {
-	r := newRepo(t)
-	sha := r.commit(t, "a", map[string]string{"a.cue": "a: 1\n"})
-	srv := startSSH(t, r.root)
+	r := gittest.NewRepo(t)
+	sha := r.Commit(t, "a", map[string]string{"a.cue": "a: 1\n"})
+	srv := startSSH(t, r.Root)
 	_, otherPriv, _ := ed25519.GenerateKey(nil)
 	other, err := ssh.NewSignerFromKey(otherPriv)
 	if err != nil {
@@ -128,7 +129,7 @@ func TestGitSSHHostKeyChecked(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			known := filepath.Join(t.TempDir(), "known_hosts")
 			writeFile(t, known, tc.knownHosts+"\n")
-			g := newGit(t, GitOptions{URL: fmt.Sprintf("ssh://git@%s/%s", srv.addr, r.name), SSHKeyFile: key, KnownHostsFile: known})
+			g := newGit(t, GitOptions{URL: fmt.Sprintf("ssh://git@%s/%s", srv.addr, r.Name), SSHKeyFile: key, KnownHostsFile: known})
 			s, err := g.Fetch(t.Context())
 			if tc.wantErr == "" {
 				if err != nil || s.Revision != sha {

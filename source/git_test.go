@@ -1,6 +1,7 @@
 package source
 
 import (
+	"github.com/sipops/reconciler/internal/gittest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -31,11 +32,11 @@ func fetchGit(t *testing.T, g *Git) *Snapshot {
 }
 
 func TestGitCloneAndNewCommit(t *testing.T) {
-	r := newRepo(t)
-	sha := r.commit(t, "add sbc-east", map[string]string{"a.cue": "a: 1\n", "README.md": "# x\n"})
-	d := startDaemon(t, r.root)
+	r := gittest.NewRepo(t)
+	sha := r.Commit(t, "add sbc-east", map[string]string{"a.cue": "a: 1\n", "README.md": "# x\n"})
+	d := gittest.Serve(t, r.Root)
 	dir := filepath.Join(t.TempDir(), "state", "git")
-	g := newGit(t, GitOptions{URL: d.url(r.name), Dir: dir})
+	g := newGit(t, GitOptions{URL: d.URL(r.Name), Dir: dir})
 
 	s := fetchGit(t, g)
 	if s.Revision != sha {
@@ -54,19 +55,19 @@ func TestGitCloneAndNewCommit(t *testing.T) {
 		t.Errorf("a.cue checked out in the clone (%v), want a bare clone", err)
 	}
 
-	sha2 := r.commit(t, "change", map[string]string{"a.cue": "a: 2\n"})
+	sha2 := r.Commit(t, "change", map[string]string{"a.cue": "a: 2\n"})
 	if s = fetchGit(t, g); s.Revision != sha2 || string(s.Files[0].Data) != "a: 2\n" {
 		t.Fatalf("after a new commit: revision %s data %q, want %s with a: 2", s.Revision, s.Files[0].Data, sha2)
 	}
 	// A new Git on the same directory opens the existing clone.
-	if s = fetchGit(t, newGit(t, GitOptions{URL: d.url(r.name), Dir: dir})); s.Revision != sha2 {
+	if s = fetchGit(t, newGit(t, GitOptions{URL: d.URL(r.Name), Dir: dir})); s.Revision != sha2 {
 		t.Fatalf("reopened clone: revision %s, want %s", s.Revision, sha2)
 	}
 }
 
 func TestGitTreeRules(t *testing.T) {
-	r := newRepo(t)
-	r.commit(t, "layout", map[string]string{
+	r := gittest.NewRepo(t)
+	r.Commit(t, "layout", map[string]string{
 		"other.cue":                "o: 1\n",
 		"specs/b.cue":              "b: 1\n",
 		"specs/a/x.cue":            "x: 1\n",
@@ -75,29 +76,29 @@ func TestGitTreeRules(t *testing.T) {
 		"specs/cue.mod/module.cue": "module: \"x\"\n",
 		"specs/notes.txt":          "n\n",
 	})
-	d := startDaemon(t, r.root)
+	d := gittest.Serve(t, r.Root)
 	for _, p := range []string{"specs", "/specs/", "./specs"} {
-		s := fetchGit(t, newGit(t, GitOptions{URL: d.url(r.name), Path: p}))
+		s := fetchGit(t, newGit(t, GitOptions{URL: d.URL(r.Name), Path: p}))
 		if got, want := paths(s), []string{"a.cue", "a/x.cue", "b.cue"}; !slices.Equal(got, want) {
 			t.Errorf("path %q: paths %v, want %v", p, got, want)
 		}
 	}
-	_, err := newGit(t, GitOptions{URL: d.url(r.name), Path: "nope"}).Fetch(t.Context())
+	_, err := newGit(t, GitOptions{URL: d.URL(r.Name), Path: "nope"}).Fetch(t.Context())
 	if err == nil || !strings.Contains(err.Error(), "path nope: not in the repository") {
 		t.Errorf("missing path: error %v, want it to name the path", err)
 	}
 }
 
 func TestGitRefusesSymlink(t *testing.T) {
-	r := newRepo(t)
-	r.commit(t, "first", map[string]string{"specs/a.cue": "a: 1\n"})
-	if err := os.Symlink("/etc/passwd", filepath.Join(r.work, "specs", "evil.cue")); err != nil {
+	r := gittest.NewRepo(t)
+	r.Commit(t, "first", map[string]string{"specs/a.cue": "a: 1\n"})
+	if err := os.Symlink("/etc/passwd", filepath.Join(r.Work, "specs", "evil.cue")); err != nil {
 		t.Fatal(err)
 	}
-	sha := r.commit(t, "sneak a link in", nil)
-	d := startDaemon(t, r.root)
+	sha := r.Commit(t, "sneak a link in", nil)
+	d := gittest.Serve(t, r.Root)
 	for _, p := range []string{"", "specs"} {
-		_, err := newGit(t, GitOptions{URL: d.url(r.name), Path: p}).Fetch(t.Context())
+		_, err := newGit(t, GitOptions{URL: d.URL(r.Name), Path: p}).Fetch(t.Context())
 		if err == nil || !strings.Contains(err.Error(), "evil.cue: a symbolic link in the repository is refused") ||
 			!strings.Contains(err.Error(), sha) {
 			t.Errorf("path %q: error %v, want the link and the commit named", p, err)
@@ -106,11 +107,11 @@ func TestGitRefusesSymlink(t *testing.T) {
 }
 
 func TestGitTrailers(t *testing.T) {
-	r := newRepo(t)
+	r := gittest.NewRepo(t)
 	msg := "move all east traffic to sbc2\n\nThe old SBC is being retired.\n\nReconciler-Allow: mass-change\nSigned-off-by: Ada <ada@example.com>"
-	r.commit(t, msg, map[string]string{"a.cue": "a: 1\n"})
-	d := startDaemon(t, r.root)
-	s := fetchGit(t, newGit(t, GitOptions{URL: d.url(r.name)}))
+	r.Commit(t, msg, map[string]string{"a.cue": "a: 1\n"})
+	d := gittest.Serve(t, r.Root)
+	s := fetchGit(t, newGit(t, GitOptions{URL: d.URL(r.Name)}))
 	if s.Message != msg+"\n" {
 		t.Errorf("message %q, want %q", s.Message, msg+"\n")
 	}

@@ -3,6 +3,7 @@ package source
 import (
 	"bytes"
 	"fmt"
+	"github.com/sipops/reconciler/internal/gittest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,9 +44,9 @@ func writeKeyring(t *testing.T, e *openpgp.Entity) string {
 
 // signedCommit commits a.cue with go-git, signed by key (nil: unsigned),
 // and pushes it with the git binary.
-func (r *repo) signedCommit(t *testing.T, key *openpgp.Entity, content string) string {
+func signedCommit(t *testing.T, r *gittest.Repo, key *openpgp.Entity, content string) string {
 	t.Helper()
-	repo, err := git.PlainOpen(r.work)
+	repo, err := git.PlainOpen(r.Work)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +54,7 @@ func (r *repo) signedCommit(t *testing.T, key *openpgp.Entity, content string) s
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(r.work, "a.cue"), []byte(content), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(r.Work, "a.cue"), []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := wt.Add("a.cue"); err != nil {
@@ -64,16 +65,16 @@ func (r *repo) signedCommit(t *testing.T, key *openpgp.Entity, content string) s
 	if err != nil {
 		t.Fatal(err)
 	}
-	runGit(t, r.work, "push", "-q", "--force", "origin", "HEAD:main")
+	gittest.Git(t, r.Work, "push", "-q", "--force", "origin", "HEAD:main")
 	return h.String()
 }
 
 func TestGitVerifySignature(t *testing.T) {
 	trusted, stranger := newKey(t, "Trusted"), newKey(t, "Stranger")
-	r := newRepo(t)
-	signed := r.signedCommit(t, trusted, "a: 1\n")
-	d := startDaemon(t, r.root)
-	w := startGitWatch(t, GitOptions{URL: d.url(r.name), VerifyKeyring: writeKeyring(t, trusted), Interval: time.Hour})
+	r := gittest.NewRepo(t)
+	signed := signedCommit(t, r, trusted, "a: 1\n")
+	d := gittest.Serve(t, r.Root)
+	w := startGitWatch(t, GitOptions{URL: d.URL(r.Name), VerifyKeyring: writeKeyring(t, trusted), Interval: time.Hour})
 	if s := w.next(t); s.Revision != signed {
 		t.Fatalf("signed commit: snapshot %s, want %s", s.Revision, signed)
 	}
@@ -85,7 +86,7 @@ func TestGitVerifySignature(t *testing.T) {
 	}{{"unsigned", nil}, {"signed by a stranger", stranger}}
 	for i, tc := range rejected {
 		name := tc.name
-		sha := r.signedCommit(t, tc.key, fmt.Sprintf("a: %d\n", 100+i))
+		sha := signedCommit(t, r, tc.key, fmt.Sprintf("a: %d\n", 100+i))
 		w.trigger <- struct{}{}
 		err := w.fetch(t)
 		if err == nil || !strings.Contains(err.Error(), "commit "+sha+" is not signed by a trusted key") {
@@ -94,7 +95,7 @@ func TestGitVerifySignature(t *testing.T) {
 		t.Logf("%s: %v", name, err)
 	}
 	// Nothing was sent for the rejected commits: the next snapshot is this one.
-	again := r.signedCommit(t, trusted, "a: 2\n")
+	again := signedCommit(t, r, trusted, "a: 2\n")
 	w.trigger <- struct{}{}
 	if s := w.next(t); s.Revision != again {
 		t.Fatalf("signed again: snapshot %s, want %s", s.Revision, again)

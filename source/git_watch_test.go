@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"github.com/sipops/reconciler/internal/gittest"
 	"testing"
 	"time"
 )
@@ -56,10 +57,10 @@ func (w *gitWatch) fetch(t *testing.T) error {
 }
 
 func TestGitWatchTrigger(t *testing.T) {
-	r := newRepo(t)
-	first := r.commit(t, "a", map[string]string{"a.cue": "a: 1\n"})
-	d := startDaemon(t, r.root)
-	w := startGitWatch(t, GitOptions{URL: d.url(r.name), Interval: time.Hour})
+	r := gittest.NewRepo(t)
+	first := r.Commit(t, "a", map[string]string{"a.cue": "a: 1\n"})
+	d := gittest.Serve(t, r.Root)
+	w := startGitWatch(t, GitOptions{URL: d.URL(r.Name), Interval: time.Hour})
 	if s := w.next(t); s.Revision != first {
 		t.Fatalf("first snapshot %s, want %s", s.Revision, first)
 	}
@@ -69,7 +70,7 @@ func TestGitWatchTrigger(t *testing.T) {
 	if err := w.fetch(t); err != nil {
 		t.Fatal(err)
 	}
-	second := r.commit(t, "b", map[string]string{"a.cue": "a: 2\n"})
+	second := r.Commit(t, "b", map[string]string{"a.cue": "a: 2\n"})
 	start := time.Now()
 	w.trigger <- struct{}{}
 	if s := w.next(t); s.Revision != second {
@@ -79,15 +80,15 @@ func TestGitWatchTrigger(t *testing.T) {
 }
 
 func TestGitWatchKeepsLastGoodAndRecovers(t *testing.T) {
-	r := newRepo(t)
-	first := r.commit(t, "a", map[string]string{"a.cue": "a: 1\n"})
-	d := startDaemon(t, r.root)
-	w := startGitWatch(t, GitOptions{URL: d.url(r.name), Interval: 50 * time.Millisecond})
+	r := gittest.NewRepo(t)
+	first := r.Commit(t, "a", map[string]string{"a.cue": "a: 1\n"})
+	d := gittest.Serve(t, r.Root)
+	w := startGitWatch(t, GitOptions{URL: d.URL(r.Name), Interval: 50 * time.Millisecond})
 	if s := w.next(t); s.Revision != first {
 		t.Fatalf("first snapshot %s, want %s", s.Revision, first)
 	}
-	d.stop()
-	second := r.commit(t, "b", map[string]string{"a.cue": "a: 2\n"})
+	d.Stop()
+	second := r.Commit(t, "b", map[string]string{"a.cue": "a: 2\n"})
 	for failed := 0; failed < 2; { // two failures in a row: polling goes on
 		if err := w.fetch(t); err != nil {
 			failed++
@@ -98,7 +99,7 @@ func TestGitWatchKeepsLastGoodAndRecovers(t *testing.T) {
 		t.Fatalf("snapshot %s sent while the server was down", s.Revision)
 	default:
 	}
-	d.start(t)
+	d.Start(t)
 	start := time.Now()
 	if s := w.next(t); s.Revision != second {
 		t.Fatalf("after recovery: snapshot %s, want %s", s.Revision, second)

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"github.com/sipops/reconciler/internal/gittest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -8,15 +9,7 @@ import (
 	"testing"
 )
 
-func writeFile(t *testing.T, path, data string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
+func writeFile(t *testing.T, path, data string) { gittest.WriteFile(t, path, data) }
 
 func paths(s *Snapshot) []string {
 	var ps []string
