@@ -1,0 +1,78 @@
+// Package metrics holds the reconciler's Prometheus collectors and its HTTP
+// server.
+//
+// # Metrics
+//
+// New registers everything on the registry it is given; there is no global
+// state. The names below are a contract with the dashboards and alert rules
+// (see Names); counters with known label values start at 0.
+//
+//	chime_origination_reconcile_total{trigger,result}
+//	    Passes. trigger: revision, drift, reload, webhook, retry, startup.
+//	    result: success, failure (some write or read failed), held (a safety
+//	    gate stopped a new revision), invalid (the spec did not validate).
+//	    Alert on a rising failure rate.
+//	chime_origination_reconcile_duration_seconds
+//	    Histogram of pass duration, 50 ms to 10 min.
+//	chime_origination_last_success_timestamp_seconds
+//	    When a pass last left every connector as the spec says. Alert when
+//	    time() minus this exceeds a few drift intervals.
+//	chime_origination_revision_info{source,revision}
+//	    1 for the revision applied now; exactly one series once one is.
+//	chime_origination_revision_held
+//	    1 while a new revision waits for an override (mass change or
+//	    traffic loss gate). The old revision stays applied meanwhile.
+//	chime_origination_spec_valid
+//	    0 if the latest revision failed validation (nothing of it was
+//	    applied), 1 if it passed; absent before the first revision.
+//	chime_origination_config_last_reload_successful
+//	    0 if the last SIGHUP reload failed and the old configuration runs.
+//	chime_origination_connectors{state}
+//	    Managed connectors by state: in_sync, drifted, failed, pending. All
+//	    four series are always present.
+//	chime_origination_drift_detected_total
+//	    Connectors found changed outside git. Someone is using the console.
+//	chime_origination_changes_total{action,result}
+//	    Origination writes: action put or delete, result success or failure.
+//	chime_origination_api_requests_total{operation,code}
+//	    Chime SDK Voice API calls by final code ("ok" or an error code).
+//	chime_origination_api_request_duration_seconds{operation}
+//	    Their latency, including rate-limiter waits and retries.
+//	chime_origination_api_throttled_total{operation}
+//	    Attempts throttled by AWS (429); lower the client rate limit.
+//	chime_origination_api_retries_total{operation}
+//	    Attempts after the first.
+//	chime_origination_source_fetch_total{result}
+//	    Fetches of the spec source, success or failure.
+//	chime_origination_source_last_fetch_timestamp_seconds
+//	    When the source was last fetched successfully. Alert when stale.
+//
+// The Go runtime (go_*) and process (process_*) collectors are registered
+// too. The AWS region is not a label: the operation is what an operator acts
+// on, and the daemon logs the region.
+//
+// # HTTP endpoints
+//
+// The server listens on 127.0.0.1:9750 unless configured otherwise.
+//
+//	GET  /           the status page, or a text index of the endpoints
+//	GET  /metrics    Prometheus exposition
+//	GET  /healthz    200 "ok" while the process serves HTTP (liveness)
+//	GET  /readyz     200 "ok" when ready, else 503 with the reason
+//	GET  /status     the daemon's status as JSON
+//	POST /hooks/git  git push webhook: 202 and a fetch is scheduled
+//
+// GET endpoints answer HEAD too; other methods get 405 with an Allow header.
+// Request bodies are capped at 1 MiB (413 past it).
+//
+// # Webhook
+//
+// /hooks/git is enabled only when a secret is configured, and answers 404
+// otherwise. A request must carry GitHub's X-Hub-Signature-256 header:
+// "sha256=" and the hex HMAC-SHA256 of the exact body keyed with the secret.
+// A missing, malformed or wrong
+// signature gets 401, triggers nothing and is logged at warn level without
+// the signature. The payload is not parsed: a valid request only schedules
+// a fetch, and the fetch decides what changed. So a replayed delivery is
+// harmless, and there is no replay window or delivery-ID cache.
+package metrics
