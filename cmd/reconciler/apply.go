@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -20,7 +21,7 @@ func runApply(ctx context.Context, std Stdio, args []string) int {
 	if code := parse(fs, args, std, exitUsage); code >= 0 {
 		return code
 	}
-	if msg := f.check(); msg != "" {
+	if msg := cmp.Or(requireSource(f.spec.source), f.check()); msg != "" {
 		return usageErrorf(fs, exitUsage, "%s", msg)
 	}
 	p, err := makePlan(ctx, std, &f)

@@ -26,6 +26,8 @@ type Stdio struct {
 	Out    io.Writer
 	Err    io.Writer
 	Getenv func(string) string
+	// Reload receives one value per SIGHUP (bursts collapse into one).
+	Reload <-chan struct{}
 }
 
 type command struct {
@@ -39,6 +41,7 @@ func commands() []command {
 		{"validate", "check a spec directory against the schema; exit 0 valid, 1 invalid", runValidate},
 		{"plan", "show what apply would change; exit 0 in sync, 2 changes pending, 1 error", runPlan},
 		{"apply", "apply the spec once; exit 0 when every connector converged, 1 otherwise", runApply},
+		{"run", "run the daemon: apply each revision from a directory or git, revert drift, export metrics", runRun},
 		{"version", "print version information", runVersion},
 		{"sim", "serve a simulated Chime SDK Voice API on loopback for tests, benchmarks and demos", runSim},
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -30,10 +31,7 @@ func (p *planFlags) register(fs *flag.FlagSet) {
 }
 
 func (p *planFlags) check() string {
-	if msg := p.spec.check(); msg != "" {
-		return msg
-	}
-	return p.aws.check()
+	return cmp.Or(p.spec.check(), p.aws.check())
 }
 
 // planned is the outcome of the steps plan and apply share.
@@ -102,7 +100,7 @@ func runPlan(ctx context.Context, std Stdio, args []string) int {
 	if code := parse(fs, args, std, exitFailure); code >= 0 {
 		return code
 	}
-	if msg := f.check(); msg != "" {
+	if msg := cmp.Or(requireSource(f.spec.source), f.check()); msg != "" {
 		return usageErrorf(fs, exitFailure, "%s", msg)
 	}
 	p, err := makePlan(ctx, std, &f)

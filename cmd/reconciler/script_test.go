@@ -10,7 +10,7 @@ import (
 // TestMain lets testscript run `reconciler` in-process: the test binary
 // re-executes itself as the command.
 func TestMain(m *testing.M) {
-	os.Exit(testscript.RunMain(m, map[string]func() int{"reconciler": realMain}))
+	testscript.Main(m, map[string]func(){"reconciler": func() { os.Exit(realMain()) }})
 }
 
 // TestScripts runs testdata/script/<subcommand>_<case>.txtar.

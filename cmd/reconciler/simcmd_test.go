@@ -5,10 +5,12 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/sipops/reconciler/chime/sim"
+	"github.com/sipops/reconciler/internal/simtest"
 	"github.com/sipops/reconciler/origination"
 )
 
@@ -43,7 +45,9 @@ func simCmd(ts *testscript.TestScript, neg bool, args []string) {
 				ts.Fatalf("simulator answered %d %s calls, want %s%d", got, args[1], map[bool]string{true: "not ", false: ""}[neg], n)
 			}
 		case "set":
-			ts.Check(s.SetOrigination(ids[args[1]], parseRoutes(ts, args[2])))
+			o, err := parseRoutes(args[2])
+			ts.Check(err)
+			ts.Check(s.SetOrigination(ids[args[1]], o))
 		case "want":
 			o, err := s.Origination(ids[args[1]])
 			ts.Check(err)
@@ -88,20 +92,45 @@ func scriptSim(ts *testscript.TestScript, args []string, ids map[string]string) 
 }
 
 // parseRoutes reads host:port/PROTO:priority:weight,... into an origination.
-func parseRoutes(ts *testscript.TestScript, s string) *origination.Origination {
+func parseRoutes(s string) (*origination.Origination, error) {
 	o := &origination.Origination{}
 	for _, part := range strings.Split(s, ",") {
 		f := strings.FieldsFunc(part, func(r rune) bool { return r == ':' || r == '/' })
 		if len(f) != 5 {
-			ts.Fatalf("sim set: route %q is not host:port/PROTO:priority:weight", part)
+			return nil, fmt.Errorf("route %q is not host:port/PROTO:priority:weight", part)
 		}
-		n := make([]int, 3)
+		var n [3]int
 		for i, j := range []int{1, 3, 4} {
 			var err error
-			n[i], err = strconv.Atoi(f[j])
-			ts.Check(err)
+			if n[i], err = strconv.Atoi(f[j]); err != nil {
+				return nil, fmt.Errorf("route %q: %w", part, err)
+			}
 		}
 		o.Routes = append(o.Routes, origination.Route{Host: f[0], Port: n[0], Protocol: f[2], Priority: n[1], Weight: n[2]})
 	}
+	return o, nil
+}
+
+func mustRoutes(t *testing.T, s string) *origination.Origination {
+	t.Helper()
+	o, err := parseRoutes(s)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return o
+}
+
+// setOrigination sets the origination of the connector named name, as
+// another writer (or drift) would.
+func setOrigination(t *testing.T, w *simtest.World, name, routes string) {
+	t.Helper()
+	for _, c := range w.Sim.Connectors("") {
+		if c.Name == name {
+			if err := w.Sim.SetOrigination(c.ID, mustRoutes(t, routes)); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+	}
+	t.Fatalf("no connector %s", name)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -26,15 +27,21 @@ func (s *specFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.output, "output", "text", "output `FORMAT`: text or json")
 }
 
-// check validates the flags and returns a usage problem, or "".
+// check validates the flags and returns a usage problem, or "". Whether
+// --source is required is the command's business.
 func (s *specFlags) check() string {
 	switch {
-	case s.source == "":
-		return "--source is required"
 	case s.maxRoutes < 1 || s.maxRoutes > schema.APIMaxRoutes:
 		return fmt.Sprintf("--max-routes %d out of range 1..%d", s.maxRoutes, schema.APIMaxRoutes)
 	case s.output != "text" && s.output != "json":
 		return fmt.Sprintf("--output %q: want text or json", s.output)
+	}
+	return ""
+}
+
+func requireSource(dir string) string {
+	if dir == "" {
+		return "--source is required"
 	}
 	return ""
 }
@@ -51,7 +58,7 @@ func runValidate(_ context.Context, std Stdio, args []string) int {
 	if code := parse(fs, args, std, exitUsage); code >= 0 {
 		return code
 	}
-	if msg := f.check(); msg != "" {
+	if msg := cmp.Or(requireSource(f.source), f.check()); msg != "" {
 		return usageErrorf(fs, exitUsage, "%s", msg)
 	}
 	spec, err := schema.LoadDir(f.source, f.options())

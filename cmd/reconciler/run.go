@@ -1,0 +1,160 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sipops/reconciler/internal/sdnotify"
+	"github.com/sipops/reconciler/metrics"
+	"github.com/sipops/reconciler/reconcile"
+	"github.com/sipops/reconciler/source"
+	"github.com/sipops/reconciler/statuspage"
+)
+
+func runRun(ctx context.Context, std Stdio, args []string) int {
+	var f runFlags
+	fs := newFlags(std, "run", "--source DIR | --git-url URL [flags]",
+		"Run the daemon: apply each new revision of the specs, sweep for drift, export metrics.\nSIGHUP forces a full sweep; SIGTERM lets writes in flight finish, then exits 0.")
+	f.register(fs)
+	if code := parse(fs, args, std, exitUsage); code >= 0 {
+		return code
+	}
+	if msg := f.check(); msg != "" {
+		return usageErrorf(fs, exitUsage, "%s", msg)
+	}
+	f.expandFiles(std.Getenv)
+	if err := daemon(ctx, std, &f); err != nil {
+		fmt.Fprintf(std.Err, "run: %v\n", err)
+		return exitFailure
+	}
+	return exitOK
+}
+
+// daemon wires the parts together and runs them until ctx ends.
+func daemon(ctx context.Context, std Stdio, f *runFlags) error {
+	log := f.plan.aws.logger(std)
+	reg := prometheus.NewRegistry()
+	m := metrics.New(reg)
+	client, err := f.plan.aws.client(ctx, f.plan.spec.region, log.With("component", "chime"), m)
+	if err != nil {
+		return err
+	}
+	src, err := newSource(std, f, log.With("component", "source"), m)
+	if err != nil {
+		return err
+	}
+	notify := sdnotify.New(std.Getenv)
+	opts := f.plan.spec.options()
+	opts.DefaultRegion = client.DefaultRegion()
+	loop := reconcile.NewLoop(reconcile.New(client, log.With("component", "apply"), f.plan.aws.concurrency), reconcile.LoopOptions{
+		Source: src.name, Schema: opts, DriftInterval: f.driftInterval, Drift: reconcile.DriftMode(f.drift),
+		Gates: f.plan.gates, ShutdownTimeout: f.shutdownTimeout, Recorder: m, Logger: log.With("component", "loop"),
+		OnPass: systemdStatus(notify, log),
+	})
+	secret, err := readSecret(f.webhookSecretFile)
+	if err != nil {
+		return err
+	}
+	srv, err := metrics.NewServer(metrics.ServerOptions{
+		Addr: f.listen, Gatherer: reg, Status: func() any { return loop.Status() }, Ready: loop.Ready,
+		Page:          statuspage.New(loop.Status, 10*time.Second),
+		WebhookSecret: secret, OnWebhook: src.poke, Logger: log.With("component", "http"),
+	})
+	if err != nil {
+		return err
+	}
+	if err := srv.Listen(); err != nil {
+		return err
+	}
+	log.Info("started", "source", src.name, "listen", srv.Addr(), "drift", f.drift, "drift_interval", f.driftInterval)
+	return supervise(ctx, std, log, notify, loop, src, srv)
+}
+
+// supervise runs the source, the loop and the HTTP server until ctx ends,
+// then stops them in order: no new work, writes in flight finish, exit.
+func supervise(ctx context.Context, std Stdio, log *slog.Logger, notify *sdnotify.Notifier, loop *reconcile.Loop, src *specSource, srv *metrics.Server) error {
+	snaps := make(chan *source.Snapshot, 1)
+	reload := make(chan struct{}, 1)
+	errs := make(chan error, 3)
+	go func() { errs <- src.watch(ctx, snaps) }()
+	go func() { errs <- srv.Serve(ctx) }()
+	go forwardReloads(ctx, std.Reload, reload, notify, log)
+	go notify.RunWatchdog(ctx, func() bool { return true })
+	loopErr := loop.Run(ctx, snaps, reload)
+	notify.Stopping()
+	log.Info("stopping")
+	for range 2 {
+		if err := <-errs; err != nil && ctx.Err() == nil {
+			return cmp.Or(loopErr, err)
+		}
+	}
+	return loopErr
+}
+
+// forwardReloads turns SIGHUPs into forced sweeps, telling systemd.
+func forwardReloads(ctx context.Context, hup <-chan struct{}, reload chan<- struct{}, notify *sdnotify.Notifier, log *slog.Logger) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			log.Info("reload: full sweep requested")
+			notify.Reloading()
+			select {
+			case reload <- struct{}{}:
+			default: // one is already queued
+			}
+		}
+	}
+}
+
+// systemdStatus reports each pass to systemd: READY=1 after the first
+// successful one, and a STATUS= line with the revision and the counts.
+func systemdStatus(n *sdnotify.Notifier, log *slog.Logger) func(reconcile.Overview) {
+	return func(o reconcile.Overview) {
+		rev := "none"
+		if o.LastGood != nil {
+			rev = shortRev(o.LastGood.ID)
+		}
+		status := fmt.Sprintf("revision %s: %d in sync, %d drifted, %d failed, %d pending", rev,
+			o.Counts["in_sync"], o.Counts["drifted"], o.Counts["failed"], o.Counts["pending"])
+		var err error
+		if !o.LastSuccess.IsZero() {
+			err = n.Ready(status)
+		} else {
+			err = n.Status(status)
+		}
+		if err != nil {
+			log.Warn("systemd notify failed", "err", err)
+		}
+	}
+}
+
+func shortRev(r string) string {
+	r = strings.TrimPrefix(r, "sha256:")
+	return r[:min(len(r), 12)]
+}
+
+// readSecret reads a secret file; "" means none.
+func readSecret(path string) ([]byte, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(filepath.Clean(path))
+	if err != nil {
+		return nil, fmt.Errorf("read webhook secret: %w", err)
+	}
+	s := []byte(strings.TrimSpace(string(b)))
+	if len(s) == 0 {
+		return nil, fmt.Errorf("webhook secret file %s is empty", path)
+	}
+	return s, nil
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sipops/reconciler/reconcile"
+	"github.com/sipops/reconciler/source"
+)
+
+// runFlags are the flags of the daemon.
+type runFlags struct {
+	plan planFlags // --source, --region, --max-routes, API and log flags, --allow-*
+
+	gitURL, gitRef, gitPath string
+	gitInterval             time.Duration
+	gitSSHKey, gitKnown     string
+	gitTokenFile, gitKeys   string
+	stateDir                string
+	webhookSecretFile       string
+	listen                  string
+	driftInterval           time.Duration
+	drift                   string
+	shutdownTimeout         time.Duration
+}
+
+func (r *runFlags) register(fs *flag.FlagSet) {
+	r.plan.register(fs)
+	fs.StringVar(&r.gitURL, "git-url", "", "git repository `URL` of the specs (https://, ssh://, git@host:path, git://, file://), instead of --source")
+	fs.StringVar(&r.gitRef, "git-ref", "", "branch, tag or commit `REF` to apply (default: the remote's HEAD branch)")
+	fs.StringVar(&r.gitPath, "git-path", "", "`DIR`ectory of the specs inside the repository (default: its root)")
+	fs.DurationVar(&r.gitInterval, "git-interval", source.DefaultInterval, "how often to fetch the repository, jittered by 10%")
+	fs.StringVar(&r.gitSSHKey, "git-ssh-key", "", "SSH private key `FILE` for ssh URLs")
+	fs.StringVar(&r.gitKnown, "git-known-hosts", "", "known_hosts `FILE` the SSH host key is checked against (required for ssh URLs)")
+	fs.StringVar(&r.gitTokenFile, "git-token-file", "", "`FILE` holding an HTTPS token (read at each fetch, never logged)")
+	fs.StringVar(&r.gitKeys, "git-verify-keyring", "", "armored OpenPGP keyring `FILE`: apply only commits signed by one of its keys")
+	fs.StringVar(&r.stateDir, "state-dir", "", "`DIR`ectory for the git clone (default: $STATE_DIRECTORY, else the user cache directory)")
+	fs.StringVar(&r.webhookSecretFile, "webhook-secret-file", "", "`FILE` holding the secret of POST /hooks/git (X-Hub-Signature-256); none disables the webhook")
+	fs.StringVar(&r.listen, "listen", "127.0.0.1:9750", "`ADDR`ess of the HTTP server: /metrics, /healthz, /readyz, /status, /hooks/git")
+	fs.DurationVar(&r.driftInterval, "drift-interval", reconcile.DefaultDriftInterval, "how often to sweep every managed connector for drift, jittered by 10%")
+	fs.StringVar(&r.drift, "drift", string(reconcile.DriftCorrect), "what to do with drift: correct (write the spec back) or report")
+	fs.DurationVar(&r.shutdownTimeout, "shutdown-timeout", reconcile.DefaultShutdownTimeout, "how long writes in flight may finish after SIGTERM")
+}
+
+func (r *runFlags) check() string {
+	switch {
+	case (r.plan.spec.source == "") == (r.gitURL == ""):
+		return "give exactly one of --source and --git-url"
+	case r.drift != string(reconcile.DriftCorrect) && r.drift != string(reconcile.DriftReport):
+		return fmt.Sprintf("--drift %q: want correct or report", r.drift)
+	case r.driftInterval < time.Second || r.gitInterval < time.Second:
+		return "--drift-interval and --git-interval must be at least 1s"
+	case r.shutdownTimeout <= 0:
+		return "--shutdown-timeout must be positive"
+	}
+	return r.plan.check()
+}
+
+// expandFiles expands $CREDENTIALS_DIRECTORY and $STATE_DIRECTORY in the
+// file flags: systemd's LoadCredential= puts secrets there, and an
+// EnvironmentFile cannot refer to it by itself.
+func (r *runFlags) expandFiles(getenv func(string) string) {
+	for _, p := range []*string{&r.gitSSHKey, &r.gitKnown, &r.gitTokenFile, &r.gitKeys, &r.webhookSecretFile, &r.stateDir} {
+		*p = os.Expand(*p, func(v string) string {
+			if v == "CREDENTIALS_DIRECTORY" || v == "STATE_DIRECTORY" {
+				return getenv(v)
+			}
+			return "$" + v
+		})
+	}
+}
+
+// state returns the state directory, created with mode 0700: it holds the
+// clone of a possibly private repository.
+func (r *runFlags) state(getenv func(string) string) (string, error) {
+	dir := r.stateDir
+	if dir == "" {
+		dir = getenv("STATE_DIRECTORY")
+	}
+	if dir == "" {
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			return "", fmt.Errorf("no --state-dir and no cache directory: %w", err)
+		}
+		dir = filepath.Join(cache, "reconciler")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("create state directory: %w", err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return "", fmt.Errorf("state directory: %w", err)
+	}
+	return dir, nil
+}

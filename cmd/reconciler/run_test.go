@@ -1,0 +1,141 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sipops/reconciler/internal/gittest"
+)
+
+const secret = "s3cret-webhook-value"
+
+// TestRunGit drives the daemon through a git repository served by git
+// daemon: commits applied on a webhook, an invalid commit rejected with the
+// last good revision kept, a force-push followed, the remote going away and
+// coming back, a forged webhook refused, drift reverted, reload, and a clean
+// exit on SIGTERM.
+func TestRunGit(t *testing.T) {
+	w := newWorld(t, 3)
+	repo := gittest.NewRepo(t)
+	v1 := repo.Commit(t, "first", map[string]string{"specs/origination.cue": specFile(50), "README.md": "not a spec\n"})
+	srv := gittest.Serve(t, repo.Root)
+	p := startRun(t, w, "--git-url", srv.URL(repo.Name), "--git-path", "specs", "--git-interval", "1h",
+		"--drift-interval", "1s", "--webhook-secret-file", writeSecret(t, secret))
+
+	eventually(t, 15*time.Second, "revision 1 applied", holds(t, w, "vc-0000", routesA(50)))
+	eventually(t, 5*time.Second, "ready", func() bool { code, _ := p.get(t, "/readyz"); return code == http.StatusOK })
+	if st := p.status(t); st.LastGood == nil || st.LastGood.ID != v1 {
+		t.Fatalf("last good %+v, want %s", st.LastGood, v1)
+	}
+
+	// A forged webhook: 401, and no fetch.
+	fetches := p.metric(t, "chime_origination_source_fetch_total", map[string]string{"result": "success"})
+	if code := p.webhook(t, "wrong"); code != http.StatusUnauthorized {
+		t.Errorf("forged webhook: got %d, want 401", code)
+	}
+	if code := p.webhook(t, ""); code != http.StatusUnauthorized {
+		t.Errorf("unsigned webhook: got %d, want 401", code)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if got := p.metric(t, "chime_origination_source_fetch_total", map[string]string{"result": "success"}); got != fetches {
+		t.Errorf("a forged webhook caused a fetch: %v fetches, was %v", got, fetches)
+	}
+
+	// A commit is live within seconds of the webhook.
+	repo.Commit(t, "weight 80", map[string]string{"specs/origination.cue": specFile(80)})
+	if code := p.webhook(t, secret); code != http.StatusAccepted {
+		t.Fatalf("webhook: got %d, want 202", code)
+	}
+	d := eventually(t, 10*time.Second, "weight 80 applied", holds(t, w, "vc-0000", routesA(80)))
+	t.Logf("webhook to Put seen: %v", d)
+
+	// An invalid commit: nothing applied, the error visible, v2 stays in force.
+	bad := repo.Commit(t, "typo", map[string]string{"specs/origination.cue": strings.Replace(specFile(90), `"UDP"`, `"udp"`, 1)})
+	p.webhook(t, secret)
+	eventually(t, 10*time.Second, "invalid revision reported", func() bool {
+		st := p.status(t)
+		return st.Current != nil && st.Current.ID == bad && len(st.Invalid) > 0
+	})
+	if st := p.status(t); !strings.Contains(st.Invalid[0].String(), `origination.cue:4:`) || st.LastGood.ID == bad {
+		t.Errorf("got invalid %v, last good %v", st.Invalid, st.LastGood)
+	}
+	if got := p.metric(t, "chime_origination_spec_valid", nil); got != 0 {
+		t.Errorf("spec_valid %v, want 0", got)
+	}
+	if !holds(t, w, "vc-0000", routesA(80))() {
+		t.Error("something of the invalid revision was applied")
+	}
+
+	// Fixed: applied.
+	repo.Commit(t, "fix", map[string]string{"specs/origination.cue": specFile(90)})
+	p.webhook(t, secret)
+	eventually(t, 10*time.Second, "fixed revision applied", holds(t, w, "vc-0000", routesA(90)))
+	if got := p.metric(t, "chime_origination_spec_valid", nil); got != 1 {
+		t.Errorf("spec_valid %v, want 1", got)
+	}
+
+	// Force-push a rewritten history: followed.
+	gittest.Git(t, repo.Work, "reset", "-q", "--hard", v1)
+	rewritten := repo.Commit(t, "rewritten", map[string]string{"specs/origination.cue": specFile(20)})
+	p.webhook(t, secret)
+	eventually(t, 10*time.Second, "force-push followed", holds(t, w, "vc-0000", routesA(20)))
+	if st := p.status(t); st.LastGood.ID != rewritten {
+		t.Errorf("last good %s, want the force-pushed %s", st.LastGood.ID, rewritten)
+	}
+
+	// The remote goes away: the last good revision stays, the failure shows.
+	srv.Stop()
+	repo.Commit(t, "while down", map[string]string{"specs/origination.cue": specFile(30)})
+	p.webhook(t, secret)
+	eventually(t, 10*time.Second, "fetch failure counted", func() bool {
+		return p.metric(t, "chime_origination_source_fetch_total", map[string]string{"result": "failure"}) > 0
+	})
+	if st := p.status(t); st.LastGood.ID != rewritten || !holds(t, w, "vc-0000", routesA(20))() {
+		t.Errorf("remote down: last good %s", st.LastGood.ID)
+	}
+	srv.Start(t)
+	p.webhook(t, secret)
+	eventually(t, 15*time.Second, "recovered after the remote came back", holds(t, w, "vc-0000", routesA(30)))
+
+	// Drift is reverted within the drift interval.
+	setOrigination(t, w, "vc-0001", "sbc9.example.com:5060/UDP:1:1")
+	d = eventually(t, 10*time.Second, "drift reverted", holds(t, w, "vc-0001", "sbc3.example.com:5061/TCP p1 w100"))
+	t.Logf("drift reverted after %v", d)
+	if got := p.metric(t, "chime_origination_drift_detected_total", nil); got < 1 {
+		t.Errorf("drift_detected_total %v, want ≥ 1", got)
+	}
+
+	// SIGHUP: a full sweep now.
+	reloads := p.metric(t, "chime_origination_reconcile_total", map[string]string{"trigger": "reload", "result": "success"})
+	p.signal(t, syscall.SIGHUP)
+	eventually(t, 10*time.Second, "reload sweep", func() bool {
+		return p.metric(t, "chime_origination_reconcile_total", map[string]string{"trigger": "reload", "result": "success"}) > reloads
+	})
+
+	p.signal(t, syscall.SIGTERM)
+	if code := p.exit(t, 10*time.Second); code != 0 {
+		t.Errorf("exit code %d after SIGTERM, want 0", code)
+	}
+	if logs := p.logs.String(); strings.Contains(logs, secret) {
+		t.Error("the webhook secret appears in the logs")
+	}
+}
+
+// TestRunLocalDir: a save in the watched directory is applied.
+func TestRunLocalDir(t *testing.T) {
+	w := newWorld(t, 2)
+	dir := t.TempDir()
+	gittest.WriteFile(t, dir+"/a.cue", specFile(50))
+	p := startRun(t, w, "--source", dir)
+	eventually(t, 15*time.Second, "spec applied", holds(t, w, "vc-0000", routesA(50)))
+	gittest.WriteFile(t, dir+"/a.cue", specFile(70))
+	d := eventually(t, 10*time.Second, "save applied", holds(t, w, "vc-0000", routesA(70)))
+	t.Logf("file save to Put seen: %v", d)
+	p.signal(t, syscall.SIGINT)
+	if code := p.exit(t, 10*time.Second); code != 0 {
+		t.Errorf("exit code %d after SIGINT, want 0", code)
+	}
+}
