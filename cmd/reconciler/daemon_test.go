@@ -40,7 +40,7 @@ var startedRE = regexp.MustCompile(`"msg":"started".*"listen":"([^"]+)"`)
 
 // startRun starts the daemon against the simulator w and waits until its
 // HTTP server listens.
-func startRun(t *testing.T, w *simtest.World, args ...string) *proc {
+func startRun(t testing.TB, w *simtest.World, args ...string) *proc {
 	t.Helper()
 	cmd := exec.Command("reconciler", append([]string{"run", "--listen", "127.0.0.1:0", "--log-format", "json",
 		"--log-level", "debug", "--state-dir", t.TempDir()}, args...)...)
@@ -82,7 +82,7 @@ func startRun(t *testing.T, w *simtest.World, args ...string) *proc {
 	return p
 }
 
-func (p *proc) get(t *testing.T, path string) (int, []byte) {
+func (p *proc) get(t testing.TB, path string) (int, []byte) {
 	t.Helper()
 	resp, err := http.Get("http://" + p.addr + path)
 	if err != nil {
@@ -138,7 +138,7 @@ next:
 }
 
 // webhook posts a push event signed with secret and returns the status code.
-func (p *proc) webhook(t *testing.T, secret string) int {
+func (p *proc) webhook(t testing.TB, secret string) int {
 	t.Helper()
 	body := []byte(`{"ref":"refs/heads/main"}`)
 	req, _ := http.NewRequest(http.MethodPost, "http://"+p.addr+"/hooks/git", bytes.NewReader(body))
@@ -155,7 +155,7 @@ func (p *proc) webhook(t *testing.T, secret string) int {
 	return resp.StatusCode
 }
 
-func (p *proc) signal(t *testing.T, sig syscall.Signal) {
+func (p *proc) signal(t testing.TB, sig syscall.Signal) {
 	t.Helper()
 	if err := p.cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
@@ -163,7 +163,7 @@ func (p *proc) signal(t *testing.T, sig syscall.Signal) {
 }
 
 // exit waits for the process and returns its exit code.
-func (p *proc) exit(t *testing.T, within time.Duration) int {
+func (p *proc) exit(t testing.TB, within time.Duration) int {
 	t.Helper()
 	select {
 	case <-p.done:
@@ -175,7 +175,7 @@ func (p *proc) exit(t *testing.T, within time.Duration) int {
 }
 
 // eventually polls cond every 20 ms until it holds or d passes.
-func eventually(t *testing.T, d time.Duration, what string, cond func() bool) time.Duration {
+func eventually(t testing.TB, d time.Duration, what string, cond func() bool) time.Duration {
 	t.Helper()
 	start := time.Now()
 	for !cond() {
@@ -225,7 +225,7 @@ func newWorld(t *testing.T, n int) *simtest.World {
 	return w
 }
 
-func writeSecret(t *testing.T, secret string) string {
+func writeSecret(t testing.TB, secret string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "secret")
 	if err := os.WriteFile(p, []byte(secret+"\n"), 0o600); err != nil {

@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sipops/reconciler/chime/sim"
 	"github.com/sipops/reconciler/internal/gittest"
+	"github.com/sipops/reconciler/internal/simtest"
 )
 
 const secret = "s3cret-webhook-value"
@@ -138,4 +140,39 @@ func TestRunLocalDir(t *testing.T) {
 	if code := p.exit(t, 10*time.Second); code != 0 {
 		t.Errorf("exit code %d after SIGINT, want 0", code)
 	}
+}
+
+// TestRunSIGTERMDuringSlowApply: SIGTERM while writes are in flight exits 0
+// after they finish; every connector holds its old or its new origination,
+// and no write was cut off.
+func TestRunSIGTERMDuringSlowApply(t *testing.T) {
+	simtest.Isolate(t)
+	w := simtest.Start(t, sim.Options{Latency: 300 * time.Millisecond})
+	w.Connectors(t, "us-east-1", "vc", 16)
+	dir := t.TempDir()
+	gittest.WriteFile(t, dir+"/fleet.cue", fleetSpec(w, 50))
+	p := startRun(t, w, "--source", dir, "--concurrency", "2", "--api-rate", "0")
+	eventually(t, 30*time.Second, "first write", func() bool { return w.Sim.Stats().Count("PutVoiceConnectorOrigination", 200) > 0 })
+	p.signal(t, syscall.SIGTERM)
+	if code := p.exit(t, 10*time.Second); code != 0 {
+		t.Errorf("exit code %d, want 0", code)
+	}
+	written := 0
+	for _, c := range w.Sim.Connectors("") {
+		switch o := w.Origination(t, c.ID); {
+		case o == nil:
+		case len(o.Routes) == 2:
+			written++
+		default:
+			t.Errorf("%s holds a half-applied %s", c.Name, o)
+		}
+	}
+	s := w.Sim.Stats()
+	if ok := s.Count("PutVoiceConnectorOrigination", 200); ok != int64(written) || s.Calls("PutVoiceConnectorOrigination") != ok {
+		t.Errorf("%d puts answered 200 of %d sent, %d connectors written: a write was cut off", ok, s.Calls("PutVoiceConnectorOrigination"), written)
+	}
+	if written == 0 || written == 16 {
+		t.Errorf("%d of 16 written: the signal did not land mid-apply", written)
+	}
+	t.Logf("%d of 16 connectors written when SIGTERM arrived mid-apply", written)
 }
