@@ -34,8 +34,15 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./schema ./chime/sim ./reconcile
 
+# The binary, the systemd units and an example environment file that an
+# existing /etc/reconciler/reconciler.env is never overwritten by.
 install: build
 	install -D -m 0755 bin/reconciler $(DESTDIR)$(PREFIX)/bin/reconciler
+	install -D -m 0644 systemd/reconciler.service $(DESTDIR)/etc/systemd/system/reconciler.service
+	install -D -m 0644 systemd/reconciler@.service $(DESTDIR)/etc/systemd/system/reconciler@.service
+	install -D -m 0644 systemd/reconciler.env.example $(DESTDIR)/etc/reconciler/reconciler.env.example
+	test -e $(DESTDIR)/etc/reconciler/reconciler.env || \
+		install -m 0644 systemd/reconciler.env.example $(DESTDIR)/etc/reconciler/reconciler.env
 
 clean:
 	rm -rf bin
