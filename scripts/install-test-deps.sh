@@ -8,6 +8,7 @@ command -v git >/dev/null 2>&1 || need+=(git)
 command -v make >/dev/null 2>&1 || need+=(make)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)      # promtool check metrics / rules
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)  # systemd-analyze verify / security
+command -v chromium >/dev/null 2>&1 || need+=(chromium)        # headless browser test of the status page
 
 if [ ${#need[@]} -eq 0 ]; then
 	exit 0
