@@ -12,6 +12,13 @@ import (
 
 // CreateConnector creates a connector in region ("" = DefaultRegion).
 func (s *Server) CreateConnector(name, region string, requireEncryption bool) (Connector, error) {
+	return s.CreateConnectorWithID(s.store.freshID(), name, region, requireEncryption)
+}
+
+// CreateConnectorWithID creates a connector with a chosen id, so that a
+// demo or a test can match specs written in advance. The id must follow
+// the service's pattern and be unused.
+func (s *Server) CreateConnectorWithID(id, name, region string, requireEncryption bool) (Connector, error) {
 	if region == "" {
 		region = DefaultRegion
 	}
@@ -21,7 +28,7 @@ func (s *Server) CreateConnector(name, region string, requireEncryption bool) (C
 	if !validRegion(region) {
 		return Connector{}, fmt.Errorf("create voice connector: region %q is not a Voice Connector region", region)
 	}
-	c := newConnector(s.account, s.store.freshID(), name, region, requireEncryption, s.now())
+	c := newConnector(s.account, id, name, region, requireEncryption, s.now())
 	if err := s.store.create(c); err != nil {
 		return Connector{}, fmt.Errorf("create voice connector %q: %w", name, err)
 	}

@@ -164,3 +164,19 @@ func TestStateFileErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestCreateConnectorWithID(t *testing.T) {
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.CreateConnectorWithID("abcdef1ghij2klmno3pqr4", "edge", "eu-west-2", true)
+	if err != nil || c.ID != "abcdef1ghij2klmno3pqr4" || c.Region != "eu-west-2" || !c.RequireEncryption {
+		t.Fatalf("got %+v, %v", c, err)
+	}
+	for _, id := range []string{"abcdef1ghij2klmno3pqr4", "NOT-AN-ID"} {
+		if _, err := s.CreateConnectorWithID(id, "x", "", false); err == nil {
+			t.Errorf("id %q: got no error, want a duplicate or pattern error", id)
+		}
+	}
+}
