@@ -50,6 +50,8 @@ type chaos struct {
 	faultRate float64
 	latency   time.Duration
 	jitter    time.Duration
+	spikeRate float64
+	spike     time.Duration
 }
 
 func newChaos(o Options) *chaos {
@@ -59,6 +61,8 @@ func newChaos(o Options) *chaos {
 		faultRate: o.FaultRate,
 		latency:   o.Latency,
 		jitter:    o.LatencyJitter,
+		spikeRate: o.SpikeRate,
+		spike:     o.Spike,
 	}
 }
 
@@ -69,6 +73,11 @@ func (c *chaos) delay() time.Duration {
 	d := c.latency
 	if c.jitter > 0 {
 		d += time.Duration(c.rng.Int64N(int64(c.jitter) + 1))
+	}
+	// Drawn only when spikes are on, so that runs without them keep the
+	// sequence of faults a given seed always gave.
+	if c.spikeRate > 0 && c.rng.Float64() < c.spikeRate {
+		d += c.spike
 	}
 	return d
 }
@@ -96,6 +105,12 @@ func (c *chaos) setLatency(d, jitter time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.latency, c.jitter = d, jitter
+}
+
+func (c *chaos) setSpikes(r float64, d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.spikeRate, c.spike = r, d
 }
 
 // sleep waits d or until ctx ends; it reports whether d elapsed.

@@ -95,8 +95,10 @@
 // clients; an empty bucket answers 429 ThrottledClientException. With
 // probability Options.FaultRate a call is answered 500 ServiceFailureException
 // or 503 ServiceUnavailableException (evenly) without running. Options.Latency
-// plus a uniform jitter delays every API call, and a client that gives up
-// stops the wait. Faults and jitter come from one source seeded with
+// plus a uniform jitter delays every API call, and with probability
+// Options.SpikeRate a call waits Options.Spike more (a latency spike, as a
+// slow partition or a pause of the service gives); a client that gives up
+// stops the wait. Faults, jitter and spikes come from one source seeded with
 // Options.Seed, so a sequential run is reproducible. The order of checks is:
 // route, latency, authentication, rate limit, fault, operation.
 //

@@ -13,6 +13,8 @@ type Options struct {
 	Burst         int           // bucket size; 0 = max(1, int(Rate))
 	Latency       time.Duration // added to every call
 	LatencyJitter time.Duration // uniform extra 0..jitter
+	SpikeRate     float64       // fraction of API calls delayed by Spike on top of the latency (a slow backend, a GC pause)
+	Spike         time.Duration // the extra delay of a spiked call
 	FaultRate     float64       // fraction of API calls answered 500 ServiceFailureException or 503 ServiceUnavailableException
 	Seed          int64         // makes faults/jitter reproducible; 0 is a seed like any other
 	StatePath     string        // if set: loaded at start, saved durably and atomically on every change before answering
@@ -33,6 +35,8 @@ func (o Options) validate() error {
 		return fmt.Errorf("latency %v and jitter %v must not be negative", o.Latency, o.LatencyJitter)
 	case o.FaultRate < 0 || o.FaultRate > 1:
 		return fmt.Errorf("fault rate %v must be between 0 and 1", o.FaultRate)
+	case o.SpikeRate < 0 || o.SpikeRate > 1 || o.Spike < 0:
+		return fmt.Errorf("spike rate %v must be between 0 and 1 and spike %v not negative", o.SpikeRate, o.Spike)
 	}
 	return nil
 }
@@ -94,3 +98,6 @@ func (s *Server) SetRate(rate float64, burst int) { s.limiter.set(rate, burst) }
 
 // SetLatency changes the latency added to every call.
 func (s *Server) SetLatency(d, jitter time.Duration) { s.chaos.setLatency(d, jitter) }
+
+// SetSpikes changes the fraction of calls delayed by an extra d.
+func (s *Server) SetSpikes(rate float64, d time.Duration) { s.chaos.setSpikes(rate, d) }

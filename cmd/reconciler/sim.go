@@ -40,6 +40,8 @@ func (c *simConfig) validate() error {
 		return fmt.Errorf("--latency %v and --latency-jitter %v must not be negative", o.Latency, o.LatencyJitter)
 	case o.FaultRate < 0 || o.FaultRate > 1:
 		return fmt.Errorf("--fault-rate %v must be between 0 and 1", o.FaultRate)
+	case o.SpikeRate < 0 || o.SpikeRate > 1 || o.Spike < 0:
+		return fmt.Errorf("--spike-rate %v must be between 0 and 1 and --spike %v not negative", o.SpikeRate, o.Spike)
 	}
 	return nil
 }
@@ -58,6 +60,8 @@ func parseSimFlags(stderr io.Writer, args []string) (simConfig, int) {
 	fs.IntVar(&c.opts.Burst, "burst", 0, "token bucket `size`; 0 = max(1, rate)")
 	fs.DurationVar(&c.opts.Latency, "latency", 0, "`duration` added to every call")
 	fs.DurationVar(&c.opts.LatencyJitter, "latency-jitter", 0, "uniform extra latency up to `duration`")
+	fs.Float64Var(&c.opts.SpikeRate, "spike-rate", 0, "`fraction` of calls delayed by --spike on top of the latency")
+	fs.DurationVar(&c.opts.Spike, "spike", 2*time.Second, "extra `duration` of a call picked by --spike-rate")
 	fs.Float64Var(&c.opts.FaultRate, "fault-rate", 0, "`fraction` of calls answered 500/503 without effect")
 	fs.StringVar(&c.opts.StatePath, "state", "", "keep state in `FILE` (loaded at start, saved on every change)")
 	fs.Int64Var(&c.opts.Seed, "seed", 0, "`seed` for injected faults and jitter")
@@ -132,7 +136,7 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, o sim.Options) 
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30*time.Second + o.Latency + o.LatencyJitter,
+		WriteTimeout:      30*time.Second + o.Latency + o.LatencyJitter + o.Spike,
 		IdleTimeout:       2 * time.Minute,
 	}
 	errc := make(chan error, 1)

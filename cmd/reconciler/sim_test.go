@@ -128,6 +128,7 @@ func TestSimUsageErrors(t *testing.T) {
 		{"--connectors", "-1"},
 		{"--region", "mars-1"},
 		{"--fault-rate", "2"},
+		{"--spike-rate", "-0.1"},
 		{"--log-level", "loud"},
 		{"stray"},
 	}
