@@ -8,6 +8,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/config"
+
 	"github.com/sipops/reconciler/chime"
 	"github.com/sipops/reconciler/reconcile"
 )
@@ -21,6 +23,10 @@ type awsFlags struct {
 	concurrency int
 	logLevel    string
 	logFormat   string
+
+	// configOptions are given to the SDK's configuration loader; the demo
+	// sets static credentials for its embedded simulator.
+	configOptions []func(*config.LoadOptions) error
 }
 
 func (a *awsFlags) register(fs *flag.FlagSet) {
@@ -70,6 +76,7 @@ func (a *awsFlags) client(ctx context.Context, region string, log *slog.Logger, 
 	return chime.New(ctx, chime.Options{
 		Endpoint: a.endpoint, Region: region, APIRate: a.apiRate, APIBurst: a.apiBurst,
 		MaxAttempts: a.maxAttempts, MaxBackoff: 20 * time.Second, Observer: obs, Logger: log,
+		ConfigOptions: a.configOptions,
 	})
 }
 

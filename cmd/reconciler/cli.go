@@ -41,6 +41,7 @@ func commands() []command {
 		{"validate", "check a spec directory against the schema; exit 0 valid, 1 invalid", runValidate},
 		{"plan", "show what apply would change; exit 0 in sync, 2 changes pending, 1 error", runPlan},
 		{"apply", "apply the spec once; exit 0 when every connector converged, 1 otherwise", runApply},
+		{"demo", "run the daemon on the example specs against an embedded simulator", runDemo},
 		{"run", "run the daemon: apply each revision from a directory or git, revert drift, export metrics", runRun},
 		{"version", "print version information", runVersion},
 		{"sim", "serve a simulated Chime SDK Voice API on loopback for tests, benchmarks and demos", runSim},

@@ -74,6 +74,9 @@ func daemon(ctx context.Context, std Stdio, f *runFlags) error {
 	if err := srv.Listen(); err != nil {
 		return err
 	}
+	if f.onListen != nil {
+		f.onListen(srv.Addr())
+	}
 	log.Info("started", "source", src.name, "listen", srv.Addr(), "drift", f.drift, "drift_interval", f.driftInterval)
 	return supervise(ctx, std, log, notify, loop, src, srv)
 }

@@ -25,6 +25,9 @@ type runFlags struct {
 	driftInterval           time.Duration
 	drift                   string
 	shutdownTimeout         time.Duration
+
+	// onListen, if set, is told the HTTP server's address once it listens.
+	onListen func(addr string)
 }
 
 func (r *runFlags) register(fs *flag.FlagSet) {
