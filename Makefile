@@ -26,10 +26,17 @@ lint:
 	$(GO) vet ./...
 	$(GO) mod tidy -diff
 
-# Each fuzz target for FUZZTIME; what they find goes to testdata/fuzz.
+# Every fuzz target of the repository (found by its `func FuzzX(` line, so a
+# new one is never forgotten) for FUZZTIME each; a failing input goes to
+# testdata/fuzz and then runs with every `go test`.
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./schema
-	$(GO) test -run '^$$' -fuzz '^FuzzCompute$$' -fuzztime $(FUZZTIME) ./diff
+	@set -e; git grep -h -o '^func Fuzz[A-Za-z0-9_]*' -- '*_test.go' >/dev/null || { echo "no fuzz targets"; exit 1; }; \
+	for f in $$(git grep -l '^func Fuzz' -- '*_test.go'); do \
+		for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+			echo "fuzz $$t in ./$$(dirname $$f) for $(FUZZTIME)"; \
+			$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./$$(dirname $$f); \
+		done; \
+	done
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./schema ./chime/sim ./reconcile
