@@ -5,6 +5,7 @@
 package statuspage
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"html/template"
@@ -50,6 +51,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	o := h.status()
 	slices.Reverse(o.Changes) // newest first
+	// Those that need attention first: in a fleet of hundreds, a failed
+	// connector in key order would be off the screen.
+	slices.SortStableFunc(o.Connectors, func(a, b reconcile.Connector) int {
+		return cmp.Compare(attention(a.State), attention(b.State))
+	})
 	data := struct {
 		reconcile.Overview
 		Refresh int
@@ -57,6 +63,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := h.tmpl.Execute(w, data); err != nil {
 		http.Error(w, "render status page: "+err.Error(), http.StatusInternalServerError)
 	}
+}
+
+// attention ranks a connector state for the page, most urgent first; a
+// state this page does not know yet counts as urgent.
+func attention(s reconcile.ConnectorState) int {
+	switch s {
+	case reconcile.StateDrifted:
+		return 1
+	case reconcile.StatePending:
+		return 2
+	case reconcile.StateInSync:
+		return 3
+	}
+	return 0
 }
 
 func (h *Handler) ago(t time.Time) string {
