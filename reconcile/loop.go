@@ -59,9 +59,10 @@ type Loop struct {
 	log  *slog.Logger
 	rec  Recorder
 
-	mu     sync.Mutex // guards status and conns, read by Status from other goroutines
-	status Overview
-	conns  map[string]*Connector
+	mu       sync.Mutex // guards status, conns and settings, read from other goroutines
+	status   Overview
+	conns    map[string]*Connector
+	settings Settings
 
 	// Owned by Run's goroutine.
 	desired map[string]schema.Connector
@@ -73,9 +74,10 @@ func NewLoop(eng *Engine, opts LoopOptions) *Loop {
 	opts = opts.withDefaults()
 	return &Loop{
 		eng: eng, opts: opts, log: opts.Logger, rec: opts.Recorder,
-		status:  Overview{Source: opts.Source, Drift: string(opts.Drift)},
-		conns:   map[string]*Connector{},
-		desired: map[string]schema.Connector{},
+		status:   Overview{Source: opts.Source, Drift: string(opts.Drift)},
+		conns:    map[string]*Connector{},
+		settings: Settings{DriftInterval: opts.DriftInterval, Drift: opts.Drift, Gates: opts.Gates},
+		desired:  map[string]schema.Connector{},
 	}
 }
 
@@ -106,17 +108,48 @@ func orDuration(d, def time.Duration) time.Duration {
 	return d
 }
 
+// Settings are the options a reload may change while the loop runs.
+type Settings struct {
+	DriftInterval time.Duration
+	Drift         DriftMode
+	Gates         diff.Gates
+}
+
+// Reload asks for a full sweep, with new settings when not nil.
+type Reload struct {
+	Settings *Settings
+}
+
+func (l *Loop) current() Settings {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.settings
+}
+
+func (l *Loop) reconfigure(s *Settings) {
+	if s == nil {
+		return
+	}
+	s.DriftInterval = orDuration(s.DriftInterval, DefaultDriftInterval)
+	if s.Drift == "" {
+		s.Drift = DriftCorrect
+	}
+	l.update(func(o *Overview) { l.settings, o.Drift = *s, string(s.Drift) })
+	l.log.Info("settings reloaded", "drift", string(s.Drift), "drift_interval", s.DriftInterval,
+		"allow_mass_change", s.Gates.AllowMassChange, "allow_traffic_loss", s.Gates.AllowTrafficLoss)
+}
+
 // Run reconciles until ctx is done: each snapshot from snaps, a full sweep
 // on every drift interval (jittered) and on every reload, and retries of
 // failed connectors when their backoff ends. When ctx ends, no new write
 // starts; writes in flight get ShutdownTimeout to finish, so that no
 // connector is left between its old and new state.
-func (l *Loop) Run(ctx context.Context, snaps <-chan *source.Snapshot, reload <-chan struct{}) error {
+func (l *Loop) Run(ctx context.Context, snaps <-chan *source.Snapshot, reload <-chan Reload) error {
 	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	defer context.AfterFunc(ctx, func() { time.AfterFunc(l.opts.ShutdownTimeout, cancel) })()
 	p := pass{ctx: ctx, work: work}
-	drift := time.NewTimer(jitter(l.opts.DriftInterval, 0.1))
+	drift := time.NewTimer(jitter(l.current().DriftInterval, 0.1))
 	defer drift.Stop()
 	retry := time.NewTimer(time.Hour)
 	defer retry.Stop()
@@ -126,12 +159,13 @@ func (l *Loop) Run(ctx context.Context, snaps <-chan *source.Snapshot, reload <-
 			return nil
 		case s := <-snaps:
 			l.onSnapshot(p, s)
-		case <-reload:
+		case r := <-reload:
+			l.reconfigure(r.Settings)
 			l.sweep(p, TriggerReload)
-			drift.Reset(jitter(l.opts.DriftInterval, 0.1))
+			drift.Reset(jitter(l.current().DriftInterval, 0.1))
 		case <-drift.C:
 			l.sweep(p, TriggerDrift)
-			drift.Reset(jitter(l.opts.DriftInterval, 0.1))
+			drift.Reset(jitter(l.current().DriftInterval, 0.1))
 		case <-retry.C:
 			l.retry(p)
 		}

@@ -97,7 +97,7 @@ func (l *Loop) Ready() error {
 	switch {
 	case st.LastSuccess.IsZero():
 		return errNotSynced
-	case time.Since(st.LastSync) > 3*l.opts.DriftInterval:
+	case time.Since(st.LastSync) > 3*l.current().DriftInterval:
 		return errStale
 	}
 	return nil

@@ -125,7 +125,7 @@ func (l *Loop) changed(spec *schema.Spec) []schema.Connector {
 
 // gates adds what the revision's commit trailers allow to the flags.
 func (l *Loop) gates(snap *source.Snapshot) diff.Gates {
-	g := l.opts.Gates
+	g := l.current().Gates
 	allow := snap.Trailers()[TrailerAllow]
 	g.AllowMassChange = g.AllowMassChange || slices.Contains(allow, allowMassChange)
 	g.AllowTrafficLoss = g.AllowTrafficLoss || slices.Contains(allow, allowTrafficLoss)

@@ -27,12 +27,12 @@ func (l *Loop) sweep(p pass, trigger string) {
 		return // stopping
 	}
 	if n := pending(planned.Plan); n > 0 {
-		l.log.Warn("drift detected", attrTrigger, trigger, "connectors", n, "mode", string(l.opts.Drift))
+		l.log.Warn("drift detected", attrTrigger, trigger, "connectors", n, "mode", string(l.current().Drift))
 		l.rec.DriftDetected(n)
 	} else {
 		l.log.Info("in sync", attrTrigger, trigger, "connectors", len(desired))
 	}
-	if l.opts.Drift == DriftReport {
+	if l.current().Drift == DriftReport {
 		l.finish(trigger, report(planned), start)
 		return
 	}

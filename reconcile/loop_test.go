@@ -21,7 +21,7 @@ type daemon struct {
 	loop   *Loop
 	ids    []string
 	snaps  chan *source.Snapshot
-	reload chan struct{}
+	reload chan Reload
 	passes chan Overview
 	cancel context.CancelFunc
 	done   chan error
@@ -30,7 +30,7 @@ type daemon struct {
 func startDaemon(t *testing.T, n int, simOpts sim.Options, opts LoopOptions) *daemon {
 	t.Helper()
 	e := newEnv(t, simOpts, chime.Options{MaxAttempts: 1})
-	d := &daemon{env: e, snaps: make(chan *source.Snapshot), reload: make(chan struct{}, 1), passes: make(chan Overview, 100), done: make(chan error, 1)}
+	d := &daemon{env: e, snaps: make(chan *source.Snapshot), reload: make(chan Reload, 1), passes: make(chan Overview, 100), done: make(chan error, 1)}
 	for _, c := range e.w.Connectors(t, "us-east-1", "vc", n) {
 		d.ids = append(d.ids, c.ID)
 	}
@@ -122,7 +122,7 @@ func TestLoopInvalidRevisionKeepsLastGood(t *testing.T) {
 	if err := d.w.Sim.SetOrigination(d.ids[1], drift); err != nil {
 		t.Fatal(err)
 	}
-	d.reload <- struct{}{}
+	d.reload <- Reload{}
 	d.waitPass(t)
 	if got := d.w.Origination(t, d.ids[1]); got.Routes[0].Weight != 50 {
 		t.Errorf("drift not reverted: %s", got)
@@ -176,7 +176,7 @@ func TestLoopDriftReportOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.calls()
-	d.reload <- struct{}{}
+	d.reload <- Reload{}
 	o := d.waitPass(t)
 	if o.Counts["drifted"] != 1 || o.Connectors[0].State != StateDrifted {
 		t.Errorf("got %v, want vc-0000 drifted", o.Counts)
@@ -244,4 +244,24 @@ func TestLoopStopFinishesWritesInFlight(t *testing.T) {
 		t.Errorf("got %d puts answered 200 of %d, %d connectors written: a write in flight was cut off", ok, s.Calls(opPut), written)
 	}
 	t.Logf("%d of %d connectors written before the stop", written, len(d.ids))
+}
+
+// TestLoopReloadChangesSettings: a reload with new settings switches the
+// drift mode for the sweep it causes.
+func TestLoopReloadChangesSettings(t *testing.T) {
+	d := startDaemon(t, 1, sim.Options{}, LoopOptions{})
+	d.send(t, "rev1", d.spec(nil), "")
+	d.waitPass(t)
+	drift := &origination.Origination{Routes: []origination.Route{route("sbc1.example.com", 1, 5), route("sbc2.example.com", 1, 50)}}
+	if err := d.w.Sim.SetOrigination(d.ids[0], drift); err != nil {
+		t.Fatal(err)
+	}
+	d.reload <- Reload{Settings: &Settings{Drift: DriftReport, DriftInterval: time.Hour}}
+	o := d.waitPass(t)
+	if o.Drift != string(DriftReport) || o.Counts["drifted"] != 1 {
+		t.Errorf("got drift mode %q and counts %v, want report and one drifted", o.Drift, o.Counts)
+	}
+	if got := d.w.Origination(t, d.ids[0]); !origination.Equal(got, drift) {
+		t.Errorf("report mode wrote %s", got)
+	}
 }

@@ -30,7 +30,7 @@ func settings(t *testing.T, file string) []string {
 // well, but systemd would not wait for READY=1 or restart a wedged daemon.
 func TestSettings(t *testing.T) {
 	common := []string{
-		"Type=notify", "NotifyAccess=main", "WatchdogSec=60s", execStart,
+		"Type=notify", "NotifyAccess=main", "WatchdogSec=60s",
 		"ExecReload=/bin/kill -HUP $MAINPID", "DynamicUser=yes", "StateDirectoryMode=0700",
 		"Restart=on-failure", "RestartSec=5s", "TimeoutStopSec=90s", "UMask=0077",
 		"ProtectSystem=strict", "CapabilityBoundingSet=", "MemoryDenyWriteExecute=yes",
@@ -40,9 +40,9 @@ func TestSettings(t *testing.T) {
 		file string
 		want []string
 	}{
-		{"reconciler.service", append(slices.Clip(common),
+		{"reconciler.service", append(slices.Clip(common), execStart+"/etc/reconciler/reconciler.env",
 			"EnvironmentFile=/etc/reconciler/reconciler.env", "StateDirectory=reconciler")},
-		{"reconciler@.service", append(slices.Clip(common),
+		{"reconciler@.service", append(slices.Clip(common), execStart+"/etc/reconciler/reconciler-%i.env",
 			"EnvironmentFile=/etc/reconciler/reconciler-%i.env", "StateDirectory=reconciler/%i", "User=reconciler-%i")},
 	}
 	for _, tt := range tests {
@@ -64,7 +64,7 @@ func TestSettings(t *testing.T) {
 // only the per-instance lines may differ.
 func TestTemplateMatchesUnit(t *testing.T) {
 	perInstance := func(l string) bool {
-		for _, k := range []string{"Description=", "EnvironmentFile=", "StateDirectory=", "User="} {
+		for _, k := range []string{"Description=", "EnvironmentFile=", "ExecStart=", "StateDirectory=", "User="} {
 			if strings.HasPrefix(l, k) {
 				return true
 			}

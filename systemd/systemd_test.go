@@ -15,9 +15,9 @@ import (
 // units score 1.1 with systemd 252.
 const maxExposure = 2.0
 
-// execStart is the line the tests rewrite to point at a freshly built
-// binary: verify fails when the ExecStart binary does not exist.
-const execStart = "ExecStart=/usr/local/bin/reconciler run"
+// execStart starts the ExecStart line the tests rewrite to point at a
+// freshly built binary: verify fails when the ExecStart binary does not exist.
+const execStart = "ExecStart=/usr/local/bin/reconciler run --env-file "
 
 // binary is "reconciler" built from this tree by TestMain, once for all tests.
 var binary string
@@ -64,10 +64,10 @@ func install(t *testing.T, file, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := bytes.Count(b, []byte("\n"+execStart+"\n")); n != 1 {
+	if n := bytes.Count(b, []byte("\n"+execStart)); n != 1 {
 		t.Fatalf("%s: got %d lines %q, want 1", file, n, execStart)
 	}
-	b = bytes.Replace(b, []byte(execStart), []byte("ExecStart="+binary+" run"), 1)
+	b = bytes.Replace(b, []byte(execStart), []byte("ExecStart="+binary+" run --env-file "), 1)
 	path := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)

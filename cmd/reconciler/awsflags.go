@@ -27,6 +27,8 @@ type awsFlags struct {
 	// configOptions are given to the SDK's configuration loader; the demo
 	// sets static credentials for its embedded simulator.
 	configOptions []func(*config.LoadOptions) error
+	// level is the logger's level; a reload may change it.
+	level slog.LevelVar
 }
 
 func (a *awsFlags) register(fs *flag.FlagSet) {
@@ -61,9 +63,8 @@ func (a *awsFlags) check() string {
 
 // logger writes to std.Err: text on a terminal, JSON otherwise.
 func (a *awsFlags) logger(std Stdio) *slog.Logger {
-	var level slog.Level
-	level.UnmarshalText([]byte(a.logLevel)) // checked by check
-	opts := &slog.HandlerOptions{Level: level}
+	a.level.UnmarshalText([]byte(a.logLevel)) // checked by check
+	opts := &slog.HandlerOptions{Level: &a.level}
 	if a.logFormat == "json" || a.logFormat == "auto" && !isTerminal(std.Err) {
 		return slog.New(slog.NewJSONHandler(std.Err, opts))
 	}

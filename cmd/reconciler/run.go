@@ -20,22 +20,47 @@ import (
 )
 
 func runRun(ctx context.Context, std Stdio, args []string) int {
-	var f runFlags
-	fs := newFlags(std, "run", "--source DIR | --git-url URL [flags]",
-		"Run the daemon: apply each new revision of the specs, sweep for drift, export metrics.\nSIGHUP forces a full sweep; SIGTERM lets writes in flight finish, then exits 0.")
-	f.register(fs)
-	if code := parse(fs, args, std, exitUsage); code >= 0 {
+	f, code := parseRun(std, args)
+	if code >= 0 {
 		return code
 	}
-	if msg := f.check(); msg != "" {
-		return usageErrorf(fs, exitUsage, "%s", msg)
-	}
-	f.expandFiles(std.Getenv)
-	if err := daemon(ctx, std, &f); err != nil {
+	f.args = args
+	if err := daemon(ctx, std, f); err != nil {
 		fmt.Fprintf(std.Err, "run: %v\n", err)
 		return exitFailure
 	}
 	return exitOK
+}
+
+// parseRun parses the daemon's flags: the command line first, then the
+// environment file given by --env-file, then the process environment.
+func parseRun(std Stdio, args []string) (*runFlags, int) {
+	parseOnce := func(std Stdio) (*runFlags, int) {
+		f := &runFlags{}
+		fs := newFlags(std, "run", "--source DIR | --git-url URL [flags]",
+			"Run the daemon: apply each new revision of the specs, sweep for drift, export metrics.\n"+
+				"SIGHUP re-reads --env-file and sweeps every connector; SIGTERM lets writes in flight finish, then exits 0.")
+		f.register(fs)
+		if code := parse(fs, args, std, exitUsage); code >= 0 {
+			return nil, code
+		}
+		if msg := f.check(); msg != "" {
+			return nil, usageErrorf(fs, exitUsage, "%s", msg)
+		}
+		f.expandFiles(std.Getenv)
+		return f, -1
+	}
+	f, code := parseOnce(std)
+	if code >= 0 || f.envFile == "" {
+		return f, code
+	}
+	env, err := readEnvFile(f.envFile)
+	if err != nil {
+		fmt.Fprintf(std.Err, "run: %v\n", err)
+		return nil, exitUsage
+	}
+	std.Getenv = withEnvFile(env, std.Getenv)
+	return parseOnce(std)
 }
 
 // daemon wires the parts together and runs them until ctx ends.
@@ -78,18 +103,18 @@ func daemon(ctx context.Context, std Stdio, f *runFlags) error {
 		f.onListen(srv.Addr())
 	}
 	log.Info("started", "source", src.name, "listen", srv.Addr(), "drift", f.drift, "drift_interval", f.driftInterval)
-	return supervise(ctx, std, log, notify, loop, src, srv)
+	return supervise(ctx, std, f, log, notify, m, loop, src, srv)
 }
 
 // supervise runs the source, the loop and the HTTP server until ctx ends,
 // then stops them in order: no new work, writes in flight finish, exit.
-func supervise(ctx context.Context, std Stdio, log *slog.Logger, notify *sdnotify.Notifier, loop *reconcile.Loop, src *specSource, srv *metrics.Server) error {
+func supervise(ctx context.Context, std Stdio, f *runFlags, log *slog.Logger, notify *sdnotify.Notifier, m *metrics.Metrics, loop *reconcile.Loop, src *specSource, srv *metrics.Server) error {
 	snaps := make(chan *source.Snapshot, 1)
-	reload := make(chan struct{}, 1)
+	reload := make(chan reconcile.Reload, 1)
 	errs := make(chan error, 3)
 	go func() { errs <- src.watch(ctx, snaps) }()
 	go func() { errs <- srv.Serve(ctx) }()
-	go forwardReloads(ctx, std.Reload, reload, notify, log)
+	go forwardReloads(ctx, std, f, reload, notify, m, log)
 	go notify.RunWatchdog(ctx, func() bool { return true })
 	loopErr := loop.Run(ctx, snaps, reload)
 	notify.Stopping()
@@ -102,21 +127,49 @@ func supervise(ctx context.Context, std Stdio, log *slog.Logger, notify *sdnotif
 	return loopErr
 }
 
-// forwardReloads turns SIGHUPs into forced sweeps, telling systemd.
-func forwardReloads(ctx context.Context, hup <-chan struct{}, reload chan<- struct{}, notify *sdnotify.Notifier, log *slog.Logger) {
+// forwardReloads turns each SIGHUP into a reload: the flags are parsed
+// again with the environment file re-read, the settings a running daemon
+// can change are handed to the loop, and the loop sweeps every connector.
+// A reload that fails keeps the running settings.
+func forwardReloads(ctx context.Context, std Stdio, f *runFlags, reload chan<- reconcile.Reload, notify *sdnotify.Notifier, m *metrics.Metrics, log *slog.Logger) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-hup:
-			log.Info("reload: full sweep requested")
-			notify.Reloading()
-			select {
-			case reload <- struct{}{}:
-			default: // one is already queued
+		case <-std.Reload:
+		}
+		notify.Reloading()
+		r := reconcile.Reload{}
+		if next, err := reparse(std, f); err != nil {
+			log.Error("reload failed, the running settings stay", "err", err)
+			m.SetReloadSuccessful(false)
+		} else {
+			if changed := f.restartOnly(next); len(changed) > 0 {
+				log.Warn("reload: these settings changed but only a restart applies them", "flags", strings.Join(changed, " "))
 			}
+			f.plan.aws.level.Set(next.plan.aws.level.Level())
+			s := next.settings()
+			r.Settings = &s
+			m.SetReloadSuccessful(true)
+		}
+		select {
+		case reload <- r:
+		default: // one is already queued
 		}
 	}
+}
+
+// reparse parses the daemon's command line again, re-reading the
+// environment file.
+func reparse(std Stdio, f *runFlags) (*runFlags, error) {
+	var msgs strings.Builder
+	std.Err = &msgs
+	next, code := parseRun(std, f.args)
+	if code >= 0 {
+		return nil, fmt.Errorf("%s", strings.TrimSpace(msgs.String()))
+	}
+	next.plan.aws.level.UnmarshalText([]byte(next.plan.aws.logLevel))
+	return next, nil
 }
 
 // systemdStatus reports each pass to systemd: READY=1 after the first

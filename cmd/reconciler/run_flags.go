@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/sipops/reconciler/reconcile"
@@ -25,9 +26,12 @@ type runFlags struct {
 	driftInterval           time.Duration
 	drift                   string
 	shutdownTimeout         time.Duration
+	envFile                 string
 
 	// onListen, if set, is told the HTTP server's address once it listens.
 	onListen func(addr string)
+	// args is the command line, parsed again on reload.
+	args []string
 }
 
 func (r *runFlags) register(fs *flag.FlagSet) {
@@ -46,6 +50,32 @@ func (r *runFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&r.driftInterval, "drift-interval", reconcile.DefaultDriftInterval, "how often to sweep every managed connector for drift, jittered by 10%")
 	fs.StringVar(&r.drift, "drift", string(reconcile.DriftCorrect), "what to do with drift: correct (write the spec back) or report")
 	fs.DurationVar(&r.shutdownTimeout, "shutdown-timeout", reconcile.DefaultShutdownTimeout, "how long writes in flight may finish after SIGTERM")
+	fs.StringVar(&r.envFile, "env-file", "", "`FILE` of RECONCILER_*=value lines, read at start and again on SIGHUP (the systemd EnvironmentFile)")
+}
+
+// settings are the flags a reload may change.
+func (r *runFlags) settings() reconcile.Settings {
+	return reconcile.Settings{DriftInterval: r.driftInterval, Drift: reconcile.DriftMode(r.drift), Gates: r.plan.gates}
+}
+
+// restartOnly names the flags that differ between r and o and that only a
+// restart applies.
+func (r *runFlags) restartOnly(o *runFlags) []string {
+	var changed []string
+	a, b := r, o
+	for name, differs := range map[string]bool{
+		"source": a.plan.spec.source != b.plan.spec.source, "git-url": a.gitURL != b.gitURL, "git-ref": a.gitRef != b.gitRef,
+		"git-path": a.gitPath != b.gitPath, "listen": a.listen != b.listen, "region": a.plan.spec.region != b.plan.spec.region,
+		"endpoint": a.plan.aws.endpoint != b.plan.aws.endpoint, "api-rate": a.plan.aws.apiRate != b.plan.aws.apiRate,
+		"max-routes": a.plan.spec.maxRoutes != b.plan.spec.maxRoutes, "webhook-secret-file": a.webhookSecretFile != b.webhookSecretFile,
+		"state-dir": a.stateDir != b.stateDir, "concurrency": a.plan.aws.concurrency != b.plan.aws.concurrency,
+	} {
+		if differs {
+			changed = append(changed, "--"+name)
+		}
+	}
+	slices.Sort(changed)
+	return changed
 }
 
 func (r *runFlags) check() string {

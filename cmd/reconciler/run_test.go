@@ -176,3 +176,42 @@ func TestRunSIGTERMDuringSlowApply(t *testing.T) {
 	}
 	t.Logf("%d of 16 connectors written when SIGTERM arrived mid-apply", written)
 }
+
+// TestRunSIGHUPReloadsEnvFile: SIGHUP re-reads --env-file, applies what a
+// running daemon can change (here --drift), and sweeps; a bad file keeps the
+// running settings and says so in the metrics.
+func TestRunSIGHUPReloadsEnvFile(t *testing.T) {
+	w := newWorld(t, 2)
+	dir := t.TempDir()
+	gittest.WriteFile(t, dir+"/a.cue", specFile(50))
+	envFile := dir + "/reconciler.env"
+	gittest.WriteFile(t, envFile, "RECONCILER_DRIFT=correct\n")
+	p := startRun(t, w, "--source", dir, "--env-file", envFile, "--drift-interval", "1h")
+	eventually(t, 15*time.Second, "spec applied", holds(t, w, "vc-0000", routesA(50)))
+
+	gittest.WriteFile(t, envFile, "# now only report drift\nRECONCILER_DRIFT=report\n")
+	setOrigination(t, w, "vc-0000", "sbc1.example.com:5060/UDP:1:7,sbc2.example.com:5060/UDP:1:50")
+	p.signal(t, syscall.SIGHUP)
+	eventually(t, 10*time.Second, "drift reported after the reload", func() bool {
+		st := p.status(t)
+		return st.Drift == "report" && st.Counts["drifted"] == 1
+	})
+	if !holds(t, w, "vc-0000", routesA(7))() {
+		t.Error("the drift was corrected although the reloaded settings say report")
+	}
+	if got := p.metric(t, "chime_origination_config_last_reload_successful", nil); got != 1 {
+		t.Errorf("config_last_reload_successful %v, want 1", got)
+	}
+
+	gittest.WriteFile(t, envFile, "RECONCILER_DRIFT=bogus\n")
+	p.signal(t, syscall.SIGHUP)
+	eventually(t, 10*time.Second, "failed reload reported", func() bool {
+		return p.metric(t, "chime_origination_config_last_reload_successful", nil) == 0
+	})
+	if st := p.status(t); st.Drift != "report" {
+		t.Errorf("drift mode %q after a failed reload, want the running report", st.Drift)
+	}
+	if !strings.Contains(p.logs.String(), "reload failed") {
+		t.Error("the failed reload is not logged")
+	}
+}
