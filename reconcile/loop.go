@@ -192,6 +192,6 @@ func (l *Loop) Status() Overview {
 }
 
 var (
-	errNotSynced = errors.New("no successful sync yet")
+	errNotSynced = errors.New("no sync done yet")
 	errStale     = errors.New("the last sync is older than three drift intervals")
 )

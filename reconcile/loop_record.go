@@ -90,12 +90,15 @@ func (l *Loop) revisionLocked(s *Overview) string {
 	return s.LastGood.ID
 }
 
-// Ready reports whether the loop has completed a successful pass recently:
-// not older than three drift intervals.
+// Ready reports whether the loop has completed a pass recently: not older
+// than three drift intervals. A pass in which some connector failed counts:
+// one connector that cannot be written (a typo in its name, say) must not
+// keep the daemon from being ready, and from being started by systemd; it
+// shows as failed in the metrics and /status instead.
 func (l *Loop) Ready() error {
 	st := l.Status()
 	switch {
-	case st.LastSuccess.IsZero():
+	case st.LastSync.IsZero():
 		return errNotSynced
 	case time.Since(st.LastSync) > 3*l.current().DriftInterval:
 		return errStale

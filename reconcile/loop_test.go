@@ -265,3 +265,22 @@ func TestLoopReloadChangesSettings(t *testing.T) {
 		t.Errorf("report mode wrote %s", got)
 	}
 }
+
+// TestLoopReadyDespiteAFailedConnector: one connector that cannot be
+// written does not keep the daemon from being ready.
+func TestLoopReadyDespiteAFailedConnector(t *testing.T) {
+	d := startDaemon(t, 1, sim.Options{}, LoopOptions{})
+	if err := d.loop.Ready(); err == nil {
+		t.Fatal("ready before any pass")
+	}
+	files := d.spec(nil)
+	files = append(files, schema.File{Path: "ghost.cue", Data: []byte("package p\nvoiceConnectors: ghost: {name: \"nope\", origination: disabled: true}\n")})
+	d.send(t, "rev1", files, "")
+	o := d.waitPass(t)
+	if o.Counts["failed"] != 1 || !o.LastSuccess.IsZero() {
+		t.Fatalf("got counts %v, last success %v; want ghost failed and no successful pass", o.Counts, o.LastSuccess)
+	}
+	if err := d.loop.Ready(); err != nil {
+		t.Errorf("Ready: %v, want ready after a pass with one failed connector", err)
+	}
+}

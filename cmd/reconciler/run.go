@@ -172,8 +172,9 @@ func reparse(std Stdio, f *runFlags) (*runFlags, error) {
 	return next, nil
 }
 
-// systemdStatus reports each pass to systemd: READY=1 after the first
-// successful one, and a STATUS= line with the revision and the counts.
+// systemdStatus reports each pass to systemd: READY=1 after the first one
+// (a connector that failed in it does not hold the start back: it shows in
+// the counts), and a STATUS= line with the revision and the counts.
 func systemdStatus(n *sdnotify.Notifier, log *slog.Logger) func(reconcile.Overview) {
 	return func(o reconcile.Overview) {
 		rev := "none"
@@ -183,7 +184,7 @@ func systemdStatus(n *sdnotify.Notifier, log *slog.Logger) func(reconcile.Overvi
 		status := fmt.Sprintf("revision %s: %d in sync, %d drifted, %d failed, %d pending", rev,
 			o.Counts["in_sync"], o.Counts["drifted"], o.Counts["failed"], o.Counts["pending"])
 		var err error
-		if !o.LastSuccess.IsZero() {
+		if !o.LastSync.IsZero() {
 			err = n.Ready(status)
 		} else {
 			err = n.Status(status)
