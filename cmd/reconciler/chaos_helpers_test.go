@@ -28,8 +28,9 @@ import (
 //
 //	go test -run TestChaosThrottleStorm -chaos.n=1000 -v ./cmd/reconciler
 var (
-	chaosN      = flag.Int("chaos.n", 200, "connectors in the throttle-storm test")
-	chaosOutage = flag.Duration("chaos.outage", 3*time.Second, "how long the git remote stays away in TestChaosGitRemoteAway")
+	chaosN         = flag.Int("chaos.n", 200, "connectors in the throttle-storm test")
+	chaosValidateN = flag.Int("chaos.validate", 2000, "connectors in the spec TestChaosBadRevisions validates (10000 for the issue's figure)")
+	chaosOutage    = flag.Duration("chaos.outage", 3*time.Second, "how long the git remote stays away in TestChaosGitRemoteAway")
 )
 
 // figure logs one measured figure in a fixed form, so that a run with -v
