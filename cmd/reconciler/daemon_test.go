@@ -42,11 +42,19 @@ var startedRE = regexp.MustCompile(`"msg":"started".*"listen":"([^"]+)"`)
 // HTTP server listens.
 func startRun(t testing.TB, w *simtest.World, args ...string) *proc {
 	t.Helper()
+	return startRunEnv(t, w, nil, args...)
+}
+
+// startRunEnv is startRun with env added last, so that it overrides the
+// test's AWS settings (the security tests plant recognisable secrets).
+func startRunEnv(t testing.TB, w *simtest.World, env []string, args ...string) *proc {
+	t.Helper()
 	cmd := exec.Command("reconciler", append([]string{"run", "--listen", "127.0.0.1:0", "--log-format", "json",
 		"--log-level", "debug", "--state-dir", t.TempDir()}, args...)...)
 	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL_CHIME_SDK_VOICE="+w.URL, "AWS_REGION=us-east-1",
 		"AWS_ACCESS_KEY_ID=AKIDTEST", "AWS_SECRET_ACCESS_KEY=secret", "AWS_EC2_METADATA_DISABLED=true",
 		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "HOME="+t.TempDir())
+	cmd.Env = append(cmd.Env, env...)
 	p := &proc{cmd: cmd, logs: &lockedBuffer{}, done: make(chan error, 1)}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
