@@ -46,6 +46,9 @@ type LoopOptions struct {
 	ShutdownTimeout time.Duration // how long in-flight writes may run after the loop is told to stop
 	Recorder        Recorder
 	Logger          *slog.Logger
+	// Load evaluates a revision; nil means schema.Load in this process. The
+	// daemon bounds it in time and memory in a child process.
+	Load func([]schema.File, schema.Options) (*schema.Spec, error)
 	// OnPass is called after every pass with the new status, from the loop's
 	// goroutine (systemd READY=1 and STATUS=).
 	OnPass func(Overview)
@@ -91,6 +94,9 @@ func (o LoopOptions) withDefaults() LoopOptions {
 	}
 	if o.Recorder == nil {
 		o.Recorder = nopRecorder{}
+	}
+	if o.Load == nil {
+		o.Load = schema.Load
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

@@ -32,7 +32,7 @@ func (l *Loop) onSnapshot(p pass, snap *source.Snapshot) {
 	start := time.Now()
 	rev := &Revision{ID: snap.Revision, Time: snap.Time}
 	l.update(func(s *Overview) { s.Current, s.Invalid, s.Held = rev, nil, nil })
-	spec, err := schema.Load(snap.Files, l.opts.Schema)
+	spec, err := l.opts.Load(snap.Files, l.opts.Schema)
 	if err != nil {
 		l.invalid(rev, err, start)
 		return

@@ -34,17 +34,19 @@ type command struct {
 	name    string
 	summary string
 	run     func(ctx context.Context, std Stdio, args []string) int
+	hidden  bool // internal: not listed in the usage
 }
 
 func commands() []command {
 	return []command{
-		{"validate", "check a spec directory against the schema; exit 0 valid, 1 invalid", runValidate},
-		{"plan", "show what apply would change; exit 0 in sync, 2 changes pending, 1 error", runPlan},
-		{"apply", "apply the spec once; exit 0 when every connector converged, 1 otherwise", runApply},
-		{"demo", "run the daemon on the example specs against an embedded simulator", runDemo},
-		{"run", "run the daemon: apply each revision from a directory or git, revert drift, export metrics", runRun},
-		{"version", "print version information", runVersion},
-		{"sim", "serve a simulated Chime SDK Voice API on loopback for tests, benchmarks and demos", runSim},
+		{name: "validate", summary: "check a spec directory against the schema; exit 0 valid, 1 invalid", run: runValidate},
+		{name: "plan", summary: "show what apply would change; exit 0 in sync, 2 changes pending, 1 error", run: runPlan},
+		{name: "apply", summary: "apply the spec once; exit 0 when every connector converged, 1 otherwise", run: runApply},
+		{name: "run", summary: "run the daemon: apply each revision from a directory or git, revert drift, export metrics", run: runRun},
+		{name: "demo", summary: "run the daemon on the example specs against an embedded simulator", run: runDemo},
+		{name: "sim", summary: "serve a simulated Chime SDK Voice API on loopback for tests, benchmarks and demos", run: runSim},
+		{name: "version", summary: "print version information", run: runVersion},
+		{name: loadSpecCommand, summary: "evaluate a spec read on stdin (the daemon's child process)", run: runLoadSpec, hidden: true},
 	}
 }
 
@@ -74,6 +76,9 @@ func usage(w io.Writer) {
 	var b strings.Builder
 	b.WriteString("Usage: reconciler <command> [flags]\n\nCommands:\n")
 	for _, c := range commands() {
+		if c.hidden {
+			continue
+		}
 		fmt.Fprintf(&b, "  %-10s %s\n", c.name, c.summary)
 	}
 	b.WriteString("\nRun 'reconciler <command> -h' for the flags of a command.\n")

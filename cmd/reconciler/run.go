@@ -77,11 +77,16 @@ func daemon(ctx context.Context, std Stdio, f *runFlags) error {
 		return err
 	}
 	notify := sdnotify.New(std.Getenv)
+	sb, err := newSandbox(f.specTimeout, f.specMemory<<20)
+	if err != nil {
+		return err
+	}
 	opts := f.plan.spec.options()
 	opts.DefaultRegion = client.DefaultRegion()
 	loop := reconcile.NewLoop(reconcile.New(client, log.With("component", "apply"), f.plan.aws.concurrency), reconcile.LoopOptions{
 		Source: src.name, Schema: opts, DriftInterval: f.driftInterval, Drift: reconcile.DriftMode(f.drift),
 		Gates: f.plan.gates, ShutdownTimeout: f.shutdownTimeout, Recorder: m, Logger: log.With("component", "loop"),
+		Load:   sb.load,
 		OnPass: systemdStatus(notify, log),
 	})
 	secret, err := readSecret(f.webhookSecretFile)

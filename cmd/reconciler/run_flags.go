@@ -27,6 +27,8 @@ type runFlags struct {
 	drift                   string
 	shutdownTimeout         time.Duration
 	envFile                 string
+	specTimeout             time.Duration
+	specMemory              uint64
 
 	// onListen, if set, is told the HTTP server's address once it listens.
 	onListen func(addr string)
@@ -50,6 +52,8 @@ func (r *runFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&r.driftInterval, "drift-interval", reconcile.DefaultDriftInterval, "how often to sweep every managed connector for drift, jittered by 10%")
 	fs.StringVar(&r.drift, "drift", string(reconcile.DriftCorrect), "what to do with drift: correct (write the spec back) or report")
 	fs.DurationVar(&r.shutdownTimeout, "shutdown-timeout", reconcile.DefaultShutdownTimeout, "how long writes in flight may finish after SIGTERM")
+	fs.DurationVar(&r.specTimeout, "spec-timeout", time.Minute, "how long evaluating one revision of the spec may take; longer makes the revision invalid")
+	fs.Uint64Var(&r.specMemory, "spec-memory", 2048, "`MiB` of heap evaluating one revision of the spec may use; more makes the revision invalid")
 	fs.StringVar(&r.envFile, "env-file", "", "`FILE` of RECONCILER_*=value lines, read at start and again on SIGHUP (the systemd EnvironmentFile)")
 }
 
@@ -86,8 +90,10 @@ func (r *runFlags) check() string {
 		return fmt.Sprintf("--drift %q: want correct or report", r.drift)
 	case r.driftInterval < time.Second || r.gitInterval < time.Second:
 		return "--drift-interval and --git-interval must be at least 1s"
-	case r.shutdownTimeout <= 0:
-		return "--shutdown-timeout must be positive"
+	case r.shutdownTimeout <= 0 || r.specTimeout <= 0:
+		return "--shutdown-timeout and --spec-timeout must be positive"
+	case r.specMemory < 64:
+		return "--spec-memory must be at least 64 MiB"
 	}
 	return r.plan.check()
 }
