@@ -9,11 +9,17 @@ import (
 
 // envPrefix names the environment variable each flag falls back to:
 // --max-routes reads RECONCILER_MAX_ROUTES. The systemd unit's
-// EnvironmentFile sets the daemon's flags this way.
+// EnvironmentFile sets the daemon's flags this way. The simulator's flags
+// read RECONCILER_SIM_*, so that a shell set up for the daemon does not
+// configure a simulator started from it.
 const envPrefix = "RECONCILER_"
 
-func envName(flagName string) string {
-	return envPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+func envName(fs *flag.FlagSet, flagName string) string {
+	prefix := envPrefix
+	if fs.Name() == "sim" {
+		prefix += "SIM_"
+	}
+	return prefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
 // newFlags returns the flag set of a subcommand. Its usage shows the
@@ -35,7 +41,7 @@ func printDefaults(w io.Writer, fs *flag.FlagSet) {
 		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" {
 			fmt.Fprintf(w, " (default %s)", f.DefValue)
 		}
-		fmt.Fprintf(w, " [$%s]\n", envName(f.Name))
+		fmt.Fprintf(w, " [$%s]\n", envName(fs, f.Name))
 	})
 }
 
@@ -50,12 +56,12 @@ func parse(fs *flag.FlagSet, args []string, std Stdio, usageCode int) int {
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var bad error
 	fs.VisitAll(func(f *flag.Flag) {
-		v := std.Getenv(envName(f.Name))
+		v := std.Getenv(envName(fs, f.Name))
 		if given[f.Name] || v == "" || bad != nil {
 			return
 		}
 		if err := fs.Set(f.Name, v); err != nil {
-			bad = fmt.Errorf("invalid value %q for $%s: %w", v, envName(f.Name), err)
+			bad = fmt.Errorf("invalid value %q for $%s: %w", v, envName(fs, f.Name), err)
 		}
 	})
 	if bad != nil {

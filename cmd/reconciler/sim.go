@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -48,10 +47,9 @@ func (c *simConfig) validate() error {
 
 // parseSimFlags returns the config, or an exit code >= 0 when the command
 // must stop (after -h, or a usage error).
-func parseSimFlags(stderr io.Writer, args []string) (simConfig, int) {
+func parseSimFlags(std Stdio, args []string) (simConfig, int) {
 	var c simConfig
-	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags(std, "sim", "[flags]", "Serve a simulated Chime SDK Voice API on loopback; the first stdout line is its base URL.")
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:0", "`address` to serve on; loopback by default, port 0 picks a free port")
 	fs.StringVar(&c.region, "region", sim.DefaultRegion, "`region` of the pre-created connectors")
 	fs.IntVar(&c.connectors, "connectors", 0, "pre-create `N` connectors named vc-0001... (kept if already in the state file)")
@@ -66,22 +64,18 @@ func parseSimFlags(stderr io.Writer, args []string) (simConfig, int) {
 	fs.StringVar(&c.opts.StatePath, "state", "", "keep state in `FILE` (loaded at start, saved on every change)")
 	fs.Int64Var(&c.opts.Seed, "seed", 0, "`seed` for injected faults and jitter")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "`level` of logs on stderr: debug (every request), info, warn, error")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: reconciler sim [flags]\n\nServe a simulated Chime SDK Voice API; the first stdout line is its base URL.\n\n")
-		fs.PrintDefaults()
-	}
-	if code := parseFlags(fs, args, exitUsage); code >= 0 {
+	if code := parse(fs, args, std, exitUsage); code >= 0 {
 		return c, code
 	}
 	if err := c.validate(); err != nil {
-		fmt.Fprintf(stderr, "sim: %v\n", err)
+		fmt.Fprintf(std.Err, "sim: %v\n", err)
 		return c, exitUsage
 	}
 	return c, -1
 }
 
 func runSim(ctx context.Context, std Stdio, args []string) int {
-	cfg, code := parseSimFlags(std.Err, args)
+	cfg, code := parseSimFlags(std, args)
 	if code >= 0 {
 		return code
 	}
