@@ -2,7 +2,9 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"math/rand/v2"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -18,8 +20,9 @@ var (
 )
 
 // TestSoak runs the daemon for -soak against a fleet of -soak.n connectors
-// in git: drift injected all the time, a new commit every 3 s, sweeps every
-// 2 s. Every injected drift must be corrected within one sweep, and the
+// in git: drift injected all the time, a new commit every 3 s (changing one
+// connector's weight: a commit changing all would rightly be held by the
+// mass-change gate), sweeps every 2 s. Every injected drift must be corrected within one sweep, and the
 // daemon's goroutines, heap and open fds must be as flat at the end as after
 // its first sync.
 //
@@ -35,13 +38,24 @@ func TestSoak(t *testing.T) {
 	w := simtest.Start(t, sim.Options{})
 	fleet := w.Connectors(t, "us-east-1", "vc", *soakN)
 	repo := gittest.NewRepo(t)
-	weight := 50
-	repo.Commit(t, "fleet", map[string]string{"fleet.cue": fleetOf(fleet, weight)})
+	weights := make([]int, len(fleet))
+	for i := range weights {
+		weights[i] = 50
+	}
+	repo.Commit(t, "fleet", map[string]string{"fleet.cue": weightedFleet(fleet, weights)})
 	srv := gittest.Serve(t, repo.Root)
 	const sweep = 2 * time.Second
 	p := startRun(t, w, "--git-url", srv.URL(repo.Name), "--git-interval", "1s", "--drift-interval", sweep.String(),
-		"--api-rate", "0", "--log-level", "warn")
-	eventually(t, 5*time.Minute, "first sync", func() bool { return len(behind(inWorld(t, w), fleet, fleetOrigination(weight))) == 0 })
+		"--api-rate", "0", "--log-level", "info") // info: startRun waits for "started"
+	inSync := func() bool {
+		for i := range fleet {
+			if len(behind(inWorld(t, w), fleet[i:i+1], fleetOrigination(weights[i]))) > 0 {
+				return false
+			}
+		}
+		return true
+	}
+	eventually(t, 5*time.Minute, "first sync", inSync)
 	time.Sleep(3 * time.Second) // the first pass's garbage collected
 	before := p.resources(t)
 
@@ -49,8 +63,9 @@ func TestSoak(t *testing.T) {
 	nextCommit := time.Now().Add(3 * time.Second)
 	for end := time.Now().Add(*soakFor); time.Now().Before(end); {
 		if time.Now().After(nextCommit) {
-			weight = 40 + (weight-39)%50
-			repo.Commit(t, "weight", map[string]string{"fleet.cue": fleetOf(fleet, weight)})
+			i := rand.IntN(len(fleet))
+			weights[i] = 1 + weights[i]%100
+			repo.Commit(t, "weight", map[string]string{"fleet.cue": weightedFleet(fleet, weights)})
 			commits++
 			nextCommit = time.Now().Add(3 * time.Second)
 		}
@@ -74,9 +89,7 @@ func TestSoak(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
-	eventually(t, 30*time.Second, "in sync at the end", func() bool {
-		return len(behind(inWorld(t, w), fleet, fleetOrigination(weight))) == 0
-	})
+	eventually(t, 30*time.Second, "in sync at the end", inSync)
 	time.Sleep(3 * time.Second)
 	after := p.resources(t)
 	figure(t, "soak", "%v, %d connectors: %d drifts injected, %d late, %d commits; goroutines %v → %v, heap in use %.1f → %.1f MB, open fds %v → %v, RSS %.0f → %.0f MB",
@@ -107,4 +120,15 @@ func (p *proc) resources(t *testing.T) resources {
 		fds:        p.metric(t, "process_open_fds", nil),
 		rss:        procRSS(t, p),
 	}
+}
+
+// weightedFleet is fleetOf with sbc1's weight per connector.
+func weightedFleet(conns []sim.Connector, weights []int) string {
+	var b strings.Builder
+	b.WriteString("package specs\n\nvoiceConnectors: {\n")
+	for i, c := range conns {
+		fmt.Fprintf(&b, "\t%q: {id: %q, origination: routes: [{host: \"sbc1.example.com\", protocol: \"UDP\", priority: 1, weight: %d}, {host: \"sbc2.example.com\", protocol: \"UDP\", priority: 1, weight: 50}]}\n", c.Name, c.ID, weights[i])
+	}
+	b.WriteString("}\n")
+	return b.String()
 }
