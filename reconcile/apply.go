@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/sipops/reconciler/diff"
 	"github.com/sipops/reconciler/origination"
@@ -23,11 +22,6 @@ type ApplyOptions struct {
 	// writes in flight finish (bounded by ctx). The daemon closes it on
 	// SIGTERM so that no connector is left half-done.
 	Stop <-chan struct{}
-	// TrustPlanFor skips the read before writing while the plan is younger
-	// than this. The daemon applies right after planning, where the read
-	// would only double the calls; 0, as for apply after a confirmation
-	// prompt, always reads again.
-	TrustPlanFor time.Duration
 }
 
 // Apply carries out the plan: for each change, re-read, write, confirm.
@@ -65,12 +59,9 @@ func (e *Engine) applyOne(ctx context.Context, p *Planned, ch diff.Change, opts 
 	if stopped(opts.Stop) || ctx.Err() != nil {
 		return o.fail(errors.New("not started: the reconciler is stopping"))
 	}
-	live := ch.Before
-	if time.Since(p.At) >= opts.TrustPlanFor {
-		var err error
-		if live, err = e.api.GetOrigination(ctx, ch.Region, ch.ID); err != nil {
-			return o.fail(fmt.Errorf("read before writing: %w", err))
-		}
+	live, err := e.api.GetOrigination(ctx, ch.Region, ch.ID)
+	if err != nil {
+		return o.fail(fmt.Errorf("read before writing: %w", err))
 	}
 	if !origination.Equal(live, ch.Before) {
 		next, err := e.replan(p, ch, live, opts.Gates)

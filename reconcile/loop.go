@@ -22,10 +22,6 @@ const (
 	DriftReport  DriftMode = "report"  // only report it
 )
 
-// trustPlan is how long the loop trusts the live state it has just read:
-// it applies right after planning.
-const trustPlan = 5 * time.Second
-
 // Loop defaults.
 const (
 	DefaultDriftInterval   = 5 * time.Minute

@@ -49,7 +49,7 @@ func (l *Loop) onSnapshot(p pass, snap *source.Snapshot) {
 		return
 	}
 	l.accept(rev, spec)
-	res, err := l.eng.Apply(p.work, planned, ApplyOptions{Gates: gates, Stop: p.ctx.Done(), TrustPlanFor: trustPlan})
+	res, err := l.eng.Apply(p.work, planned, ApplyOptions{Gates: gates, Stop: p.ctx.Done()})
 	if err != nil {
 		l.log.Error("apply refused", attrRevision, snap.Revision, attrErr, err)
 		return

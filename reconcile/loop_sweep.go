@@ -36,7 +36,7 @@ func (l *Loop) sweep(p pass, trigger string) {
 		l.finish(trigger, report(planned), start)
 		return
 	}
-	res, err := l.eng.Apply(p.work, planned, ApplyOptions{Gates: ungated, Stop: p.ctx.Done(), TrustPlanFor: trustPlan})
+	res, err := l.eng.Apply(p.work, planned, ApplyOptions{Gates: ungated, Stop: p.ctx.Done()})
 	if err != nil {
 		l.log.Error("drift correction refused", attrErr, err)
 		return
@@ -62,7 +62,7 @@ func (l *Loop) retry(p pass) {
 	if err != nil {
 		return
 	}
-	res, err := l.eng.Apply(p.work, planned, ApplyOptions{Gates: ungated, Stop: p.ctx.Done(), TrustPlanFor: trustPlan})
+	res, err := l.eng.Apply(p.work, planned, ApplyOptions{Gates: ungated, Stop: p.ctx.Done()})
 	if err == nil {
 		l.finish(TriggerRetry, res, now)
 	}

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/sipops/reconciler/chime"
 	"github.com/sipops/reconciler/diff"
@@ -18,8 +17,6 @@ import (
 type Planned struct {
 	Revision string
 	Plan     *diff.Plan
-	// At is when the live state was read.
-	At time.Time
 	// Desired by connector key, for re-planning a connector before writing.
 	Desired map[string]schema.Connector
 	// Errors by connector key: connectors that could not be resolved or
@@ -51,7 +48,6 @@ func (e *Engine) Plan(ctx context.Context, revision string, desired []schema.Con
 	}
 	p.Plan = diff.Compute(desired, byKey)
 	e.checkTargets(ctx, p, ids)
-	p.At = time.Now()
 	return p, ctx.Err()
 }
 
