@@ -166,3 +166,16 @@ var (
 	errNotSynced = errors.New("no sync done yet")
 	errStale     = errors.New("the last sync is older than three drift intervals")
 )
+
+// SourceFetched records the outcome of a fetch of the source for /status,
+// so that a source that cannot be read (a repository gone, a file over the
+// size limit, a symbolic link leaving the directory) shows there and not
+// only in the logs. Safe from any goroutine.
+func (l *Loop) SourceFetched(err error) {
+	l.update(func(s *Overview) {
+		s.SourceError = ""
+		if err != nil {
+			s.SourceError = err.Error()
+		}
+	})
+}

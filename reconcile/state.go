@@ -73,10 +73,13 @@ type Overview struct {
 	LastSync    time.Time        `json:"last_sync,omitzero"`
 	LastSuccess time.Time        `json:"last_success,omitzero"`
 	LastError   string           `json:"last_error,omitempty"`
-	Drift       string           `json:"drift"`
-	Connectors  []Connector      `json:"connectors"`
-	Changes     []Change         `json:"changes"`
-	Counts      map[string]int   `json:"counts"`
+	// SourceError is why the last fetch of the source failed, if it did:
+	// the revision in force stays, but it may no longer be the newest.
+	SourceError string         `json:"source_error,omitempty"`
+	Drift       string         `json:"drift"`
+	Connectors  []Connector    `json:"connectors"`
+	Changes     []Change       `json:"changes"`
+	Counts      map[string]int `json:"counts"`
 }
 
 // maxChanges bounds the change log kept for the status page.

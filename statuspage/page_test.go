@@ -36,6 +36,7 @@ func overview() reconcile.Overview {
 		Key: "east", ID: "abcdef0123456789", Action: diff.Put, After: live}
 	return reconcile.Overview{
 		Source:      "git https://git.example.com/voice/specs.git",
+		SourceError: "fetch https://git.example.com/voice/specs.git: connection refused",
 		LastGood:    &reconcile.Revision{ID: "sha256:0123456789abcdef0123", Accepted: now.Add(-2 * time.Minute)},
 		Current:     &reconcile.Revision{ID: "fedcba9876543210fedc"},
 		Invalid:     []schema.Diagnostic{{File: "origination.cue", Line: 4, Column: 12, Message: `protocol: "udp" is not "TCP" or "UDP"`}},
@@ -162,6 +163,7 @@ func TestPageText(t *testing.T) {
 		{"violation", "[traffic-loss] east would lose every route (--allow-traffic-loss)"},
 		{"change log", "east 0123456789ab revision put none → sbc1.example.com:5060/UDP p1 w60"},
 		{"readiness", "ready"},
+		{"source error", "source cannot be read, the revision in force stays: fetch https://git.example.com/voice/specs.git: connection refused"},
 	} {
 		t.Run(tc.what, func(t *testing.T) {
 			if !strings.Contains(text, tc.want) {

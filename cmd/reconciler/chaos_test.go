@@ -348,7 +348,9 @@ func fetchFailures(t *testing.T, p *proc) float64 {
 // failedWith is true once a fetch failed after before failures and the
 // logs name msg.
 func failedWith(t *testing.T, p *proc, before float64, msg string) func() bool {
-	return func() bool { return fetchFailures(t, p) > before && strings.Contains(p.logs.String(), msg) }
+	return func() bool {
+		return fetchFailures(t, p) > before && strings.Contains(p.logs.String(), msg) && strings.Contains(p.status(t).SourceError, msg)
+	}
 }
 
 // TestChaosBadRevisionsDir: from a local directory, an invalid spec, no

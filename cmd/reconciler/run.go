@@ -72,7 +72,11 @@ func daemon(ctx context.Context, std Stdio, f *runFlags) error {
 	if err != nil {
 		return err
 	}
-	src, err := newSource(std, f, log.With("component", "source"), m)
+	var loop *reconcile.Loop // set below, before the source is watched
+	src, err := newSource(std, f, log.With("component", "source"), func(err error) {
+		m.SourceFetched(err, time.Now())
+		loop.SourceFetched(err)
+	})
 	if err != nil {
 		return err
 	}
@@ -83,7 +87,7 @@ func daemon(ctx context.Context, std Stdio, f *runFlags) error {
 	}
 	opts := f.plan.spec.options()
 	opts.DefaultRegion = client.DefaultRegion()
-	loop := reconcile.NewLoop(reconcile.New(client, log.With("component", "apply"), f.plan.aws.concurrency), reconcile.LoopOptions{
+	loop = reconcile.NewLoop(reconcile.New(client, log.With("component", "apply"), f.plan.aws.concurrency), reconcile.LoopOptions{
 		Source: src.name, Schema: opts, DriftInterval: f.driftInterval, Drift: reconcile.DriftMode(f.drift),
 		Gates: f.plan.gates, ShutdownTimeout: f.shutdownTimeout, Recorder: m, Logger: log.With("component", "loop"),
 		Load:   sb.load,

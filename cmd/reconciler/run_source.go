@@ -4,9 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
-	"time"
 
-	"github.com/sipops/reconciler/metrics"
 	"github.com/sipops/reconciler/source"
 )
 
@@ -17,9 +15,10 @@ type specSource struct {
 	poke  func() // the webhook: fetch now (git only)
 }
 
-func newSource(std Stdio, f *runFlags, log *slog.Logger, m *metrics.Metrics) (*specSource, error) {
+// newSource returns the source; onFetch is told the outcome of every fetch.
+func newSource(std Stdio, f *runFlags, log *slog.Logger, onFetch func(error)) (*specSource, error) {
 	if f.gitURL == "" {
-		l := source.NewLocal(f.plan.spec.source, source.LocalOptions{Logger: log, OnFetch: fetched(m)})
+		l := source.NewLocal(f.plan.spec.source, source.LocalOptions{Logger: log, OnFetch: onFetch})
 		return &specSource{name: "dir " + f.plan.spec.source, watch: l.Watch, poke: func() {}}, nil
 	}
 	state, err := f.state(std.Getenv)
@@ -29,7 +28,7 @@ func newSource(std Stdio, f *runFlags, log *slog.Logger, m *metrics.Metrics) (*s
 	g, err := source.NewGit(source.GitOptions{
 		URL: f.gitURL, Ref: f.gitRef, Path: f.gitPath, Dir: filepath.Join(state, "git"),
 		SSHKeyFile: f.gitSSHKey, KnownHostsFile: f.gitKnown, TokenFile: f.gitTokenFile, VerifyKeyring: f.gitKeys,
-		Interval: f.gitInterval, Logger: log, OnFetch: fetched(m),
+		Interval: f.gitInterval, Logger: log, OnFetch: onFetch,
 	})
 	if err != nil {
 		return nil, err
@@ -45,8 +44,4 @@ func newSource(std Stdio, f *runFlags, log *slog.Logger, m *metrics.Metrics) (*s
 			}
 		},
 	}, nil
-}
-
-func fetched(m *metrics.Metrics) func(error) {
-	return func(err error) { m.SourceFetched(err, time.Now()) }
 }
