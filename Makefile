@@ -39,7 +39,7 @@ fuzz:
 	done
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./schema ./chime/sim ./reconcile
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./schema ./chime/sim ./reconcile ./cmd/reconciler
 
 # The binary, the systemd units and an example environment file that an
 # existing /etc/reconciler/reconciler.env is never overwritten by.
