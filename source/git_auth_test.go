@@ -2,12 +2,9 @@ package source
 
 import (
 	"bytes"
-	"encoding/base64"
 	"errors"
 	"github.com/sipops/reconciler/internal/gittest"
 	"log/slog"
-	"net/http"
-	"net/http/cgi"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -20,22 +17,7 @@ const goodToken = "ghs_s3cretTokenValue42"
 // startHTTP serves root with git http-backend, demanding basic auth with
 // goodToken as the password.
 func startHTTP(t *testing.T, root string) *httptest.Server {
-	t.Helper()
-	backend := &cgi.Handler{
-		Path: filepath.Join(gittest.Git(t, root, "--exec-path"), "git-http-backend"),
-		Env:  []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1"},
-	}
-	want := "Basic " + base64.StdEncoding.EncodeToString([]byte(tokenUser+":"+goodToken))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if req.Header.Get("Authorization") != want {
-			w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
-			return
-		}
-		backend.ServeHTTP(w, req)
-	}))
-	t.Cleanup(srv.Close)
-	return srv
+	return gittest.ServeHTTP(t, root, tokenUser, goodToken)
 }
 
 func TestGitTokenFile(t *testing.T) {

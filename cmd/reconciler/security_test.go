@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"net"
 	"net/http"
-	"net/http/cgi"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -35,22 +33,7 @@ const (
 // serveGitHTTP serves root with git http-backend, demanding basic auth with
 // gitToken as the password.
 func serveGitHTTP(t *testing.T, root string) *httptest.Server {
-	t.Helper()
-	backend := &cgi.Handler{
-		Path: filepath.Join(gittest.Git(t, root, "--exec-path"), "git-http-backend"),
-		Env:  []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1"},
-	}
-	want := "Basic " + base64.StdEncoding.EncodeToString([]byte(gitHTTPAccount+":"+gitToken))
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != want {
-			w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
-			return
-		}
-		backend.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	return srv
+	return gittest.ServeHTTP(t, root, gitHTTPAccount, gitToken)
 }
 
 // TestSecurityNoSecretLeaks: with a git token, a webhook secret and AWS
