@@ -158,8 +158,10 @@ func jitter(d time.Duration, frac float64) time.Duration {
 // Status returns a copy of the loop's status; safe from any goroutine.
 func (l *Loop) Status() Overview {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.status.snapshot(l.conns)
+	o := l.status.snapshot(l.conns)
+	l.mu.Unlock()
+	o.Ready = l.readiness(o) == nil
+	return o
 }
 
 var (

@@ -96,11 +96,14 @@ func (l *Loop) revisionLocked(s *Overview) string {
 // keep the daemon from being ready, and from being started by systemd; it
 // shows as failed in the metrics and /status instead.
 func (l *Loop) Ready() error {
-	st := l.Status()
+	return l.readiness(l.Status())
+}
+
+func (l *Loop) readiness(o Overview) error {
 	switch {
-	case st.LastSync.IsZero():
+	case o.LastSync.IsZero():
 		return errNotSynced
-	case time.Since(st.LastSync) > 3*l.current().DriftInterval:
+	case time.Since(o.LastSync) > 3*l.current().DriftInterval:
 		return errStale
 	}
 	return nil

@@ -281,7 +281,7 @@ func TestLoopReadyDespiteAFailedConnector(t *testing.T) {
 	if o.Counts["failed"] != 1 || !o.LastSuccess.IsZero() {
 		t.Fatalf("got counts %v, last success %v; want ghost failed and no successful pass", o.Counts, o.LastSuccess)
 	}
-	if err := d.loop.Ready(); err != nil {
-		t.Errorf("Ready: %v, want ready after a pass with one failed connector", err)
+	if err := d.loop.Ready(); err != nil || !d.loop.Status().Ready {
+		t.Errorf("Ready: %v, status ready %v; want ready after a pass with one failed connector", err, d.loop.Status().Ready)
 	}
 }
