@@ -29,8 +29,8 @@ func TestRunGit(t *testing.T) {
 
 	eventually(t, 15*time.Second, "revision 1 applied", holds(t, w, "vc-0000", routesA(50)))
 	eventually(t, 5*time.Second, "ready", func() bool { code, _ := p.get(t, "/readyz"); return code == http.StatusOK })
-	if st := p.status(t); st.LastGood == nil || st.LastGood.ID != v1 {
-		t.Fatalf("last good %+v, want %s", st.LastGood, v1)
+	if st := p.status(t); st.LastGood == nil || st.LastGood.ID != v1 || !st.Ready {
+		t.Fatalf("last good %+v, ready %v; want %s and ready", st.LastGood, st.Ready, v1)
 	}
 
 	// A forged webhook: 401, and no fetch.
