@@ -7,7 +7,7 @@ DATE     ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS  := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 FUZZTIME ?= 10s
 
-.PHONY: all build setup test lint fuzz bench install clean
+.PHONY: all build setup test lint fuzz vulncheck bench install clean
 
 all: build
 
@@ -37,6 +37,10 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./$$(dirname $$f); \
 		done; \
 	done
+
+# govulncheck with a database built from the module proxy's golang.org/x/vulndb.
+vulncheck:
+	./scripts/vulncheck.sh
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./schema ./chime/sim ./reconcile ./cmd/reconciler
