@@ -23,13 +23,17 @@ var (
 // spec walks the root of the evaluated spec, one connector at a time, so that
 // one connector that cannot be exported does not hide the others' errors.
 func (d *decoder) spec(root cue.Value) {
+	if root.Err() == nil && root.IncompleteKind() != cue.StructKind {
+		d.errs = append(d.errs, diagAt(root.Pos(), "the spec must be a struct with a voiceConnectors field"))
+		return
+	}
 	it, err := root.Fields()
 	if err != nil {
 		return // reported by the evaluation
 	}
 	var vcs cue.Value
 	for it.Next() {
-		switch label := it.Selector().Unquoted(); {
+		switch label := labelOf(it.Selector()); {
 		case slices.Contains(specFields, label):
 			vcs = it.Value()
 		default:
@@ -57,7 +61,7 @@ func (d *decoder) connectors(vcs cue.Value) {
 	}
 	seen := identities{}
 	for it.Next() {
-		key, v := it.Selector().Unquoted(), it.Value()
+		key, v := labelOf(it.Selector()), it.Value()
 		n := node{src: v, key: key}
 		if v.Err() != nil {
 			continue // reported by the evaluation
@@ -172,4 +176,13 @@ func pathString(p []string) string {
 		}
 	}
 	return b.String()
+}
+
+// labelOf is a field's name as written: unquoted for a string label, as
+// CUE prints it for any other (a list embedded at the top, say).
+func labelOf(sel cue.Selector) string {
+	if sel.IsString() {
+		return sel.Unquoted()
+	}
+	return sel.String()
 }
