@@ -16,7 +16,7 @@ func newRetryer(o Options) *retry.Standard {
 		throttled := retry.ThrottleErrorCode{Codes: map[string]struct{}{codeThrottled: {}}}
 		// Checks are consulted in order and the first verdict wins, so the
 		// SDK's "canceled is never retried" check must stay ahead of ours.
-		so.Retryables = append(so.Retryables, retry.RetryableErrorCode{Codes: throttled.Codes})
+		so.Retryables = append(so.Retryables, retry.RetryableErrorCode(throttled))
 		so.Throttles = append(so.Throttles, throttled)
 		if o.Backoff != nil {
 			so.Backoff = o.Backoff

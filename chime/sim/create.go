@@ -1,5 +1,7 @@
 package sim
 
+//lint:file-ignore ST1005 messages start with the AWS member name, as the service's do
+
 import (
 	"encoding/json"
 	"fmt"

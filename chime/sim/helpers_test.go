@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice"
 	"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/sipops/reconciler/chime/sim"
 )
@@ -37,15 +36,6 @@ func client(url, region string) *chimesdkvoice.Client {
 		Credentials:  credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""),
 		Retryer:      aws.NopRetryer{},
 	})
-}
-
-// apiCode returns the error code of an API error, "" if err is not one.
-func apiCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
 }
 
 func as[T error](err error) (T, bool) {

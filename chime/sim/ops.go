@@ -63,16 +63,6 @@ func (op operation) allows(exc exception) bool {
 	return false
 }
 
-// mutates reports whether op changes state (and so must be persisted).
-func (op operation) mutates() bool {
-	switch op {
-	case opCreateVoiceConnector, opDeleteVoiceConnector,
-		opPutVoiceConnectorOrigination, opDeleteVoiceConnectorOrigination:
-		return true
-	}
-	return false
-}
-
 // target is what a request line resolves to: an operation and its
 // VoiceConnectorId label, or no operation and the methods the path allows
 // (empty when the path itself is unknown).

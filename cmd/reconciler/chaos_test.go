@@ -162,7 +162,7 @@ func TestChaosDaemonKilledMidApply(t *testing.T) {
 
 	w.Sim.ResetStats()
 	start := time.Now()
-	p = startRun(t, w, args...)
+	startRun(t, w, args...)
 	eventually(t, 30*time.Second, "converged after the restart", func() bool {
 		return len(behind(inWorld(t, w), fleet, fleetOrigination(50))) == 0
 	})

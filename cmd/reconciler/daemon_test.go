@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -240,13 +239,4 @@ func writeSecret(t testing.TB, secret string) string {
 		t.Fatal(err)
 	}
 	return p
-}
-
-func strContains(s string, subs ...string) bool {
-	for _, sub := range subs {
-		if !strings.Contains(s, sub) {
-			return false
-		}
-	}
-	return true
 }
