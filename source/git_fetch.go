@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // Fetch brings the clone up to date with the ref and returns the specs at
@@ -71,6 +74,9 @@ func canceled(ctx context.Context, err error) bool {
 	return err != nil && errors.Is(ctx.Err(), context.Canceled)
 }
 
+// objectCache bounds go-git's cache of decoded objects.
+const objectCache = 4 * cache.MiByte
+
 // open opens the clone in Dir, creating an empty bare repository there the
 // first time, and points its origin at the configured URL.
 func (g *Git) open() (*git.Repository, error) {
@@ -80,9 +86,13 @@ func (g *Git) open() (*git.Repository, error) {
 	if err := os.MkdirAll(g.opts.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create clone directory: %w", err)
 	}
-	repo, err := git.PlainOpen(g.opts.Dir)
+	// go-git caches up to 96 MiB of decoded objects by default; a daemon
+	// reads one tree per revision, so a small cache keeps its memory flat
+	// over thousands of commits (the soak test showed the default growing).
+	st := filesystem.NewStorage(osfs.New(g.opts.Dir), cache.NewObjectLRU(objectCache))
+	repo, err := git.Open(st, nil)
 	if errors.Is(err, git.ErrRepositoryNotExists) {
-		repo, err = git.PlainInit(g.opts.Dir, true)
+		repo, err = git.Init(st, nil) // bare: no worktree
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open clone %s (remove it to clone again): %w", g.opts.Dir, err)
