@@ -1,8 +1,8 @@
 package main
 
 import (
-	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -116,22 +116,37 @@ func daemon(ctx context.Context, std Stdio, f *runFlags) error {
 }
 
 // supervise runs the source, the loop and the HTTP server until ctx ends,
-// then stops them in order: no new work, writes in flight finish, exit.
+// then stops them in order: no new work, writes in flight finish, exit. If
+// the source or the server fails (a spec directory that does not exist, a
+// port taken), everything stops and the daemon exits with that error rather
+// than running on with nothing to apply.
 func supervise(ctx context.Context, std Stdio, f *runFlags, log *slog.Logger, notify *sdnotify.Notifier, m *metrics.Metrics, loop *reconcile.Loop, src *specSource, srv *metrics.Server) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	snaps := make(chan *source.Snapshot, 1)
 	reload := make(chan reconcile.Reload, 1)
-	errs := make(chan error, 3)
-	go func() { errs <- src.watch(ctx, snaps) }()
-	go func() { errs <- srv.Serve(ctx) }()
+	done := make(chan struct{}, 2)
+	for _, run := range []func(context.Context) error{
+		func(ctx context.Context) error { return src.watch(ctx, snaps) },
+		srv.Serve,
+	} {
+		go func() {
+			if err := run(ctx); err != nil {
+				cancel(err)
+			}
+			done <- struct{}{}
+		}()
+	}
 	go forwardReloads(ctx, std, f, reload, notify, m, log)
 	go notify.RunWatchdog(ctx, func() bool { return true })
 	loopErr := loop.Run(ctx, snaps, reload)
 	notify.Stopping()
 	log.Info("stopping")
-	for range 2 {
-		if err := <-errs; err != nil && ctx.Err() == nil {
-			return cmp.Or(loopErr, err)
-		}
+	cancel(nil)
+	<-done
+	<-done
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
 	}
 	return loopErr
 }
