@@ -32,9 +32,21 @@ type Result struct {
 // String is what a plan shows next to the route, inside brackets.
 func (r Result) String() string {
 	if r.OK {
-		return fmt.Sprintf("preflight: %s in %s", r.Status, r.RTT.Round(time.Millisecond))
+		return "preflight: " + r.Detail()
 	}
-	return "preflight FAILED: " + r.Reason
+	return "preflight FAILED: " + r.Detail()
+}
+
+// Detail is "SIP/2.0 200 OK in 3ms" for a route that answered, else why
+// it failed.
+func (r Result) Detail() string {
+	if !r.OK {
+		return r.Reason
+	}
+	if r.RTT < time.Millisecond {
+		return r.Status + " in <1ms"
+	}
+	return fmt.Sprintf("%s in %dms", r.Status, r.RTT.Milliseconds())
 }
 
 // Checker checks routes with bounded concurrency and total time, and
