@@ -87,6 +87,9 @@
 //	    route           "host:port/PROTOCOL"
 //	    before, after   the route ({host, port, priority, protocol, weight}),
 //	                    null on the side where it does not exist
+//	    preflight       only for "+" and "~" routes that were checked:
+//	                    {ok, detail}, detail being the status line and time
+//	                    ("SIP/2.0 200 OK in 3ms") or why the check failed
 //	  traffic         tiers whose split changes, priority 1 first:
 //	    priority        the tier
 //	    shares          one per route in the tier before or after, by route:

@@ -60,10 +60,15 @@ type (
 		Before bool `json:"before"`
 	}
 	jsonRouteChange struct {
-		After  *jsonRoute `json:"after"`
-		Before *jsonRoute `json:"before"`
-		Op     Op         `json:"op"`
-		Route  string     `json:"route"`
+		After     *jsonRoute     `json:"after"`
+		Before    *jsonRoute     `json:"before"`
+		Op        Op             `json:"op"`
+		Preflight *jsonPreflight `json:"preflight,omitempty"`
+		Route     string         `json:"route"`
+	}
+	jsonPreflight struct {
+		Detail string `json:"detail"`
+		OK     bool   `json:"ok"`
 	}
 	jsonTier struct {
 		Priority int         `json:"priority"`
@@ -98,7 +103,7 @@ func (p *Plan) WriteJSON(w io.Writer, o RenderOptions) error {
 		Violations:    []jsonViolation{},
 	}
 	for _, c := range p.Changes {
-		doc.Changes = append(doc.Changes, toJSONChange(c))
+		doc.Changes = append(doc.Changes, toJSONChange(c, o.Preflight))
 	}
 	for _, v := range p.Check(o.Gates) {
 		doc.Violations = append(doc.Violations, jsonViolation{Keys: v.Keys, Kind: v.Kind, Message: v.Message})
@@ -109,7 +114,7 @@ func (p *Plan) WriteJSON(w io.Writer, o RenderOptions) error {
 	return enc.Encode(doc)
 }
 
-func toJSONChange(c Change) jsonChange {
+func toJSONChange(c Change, pf map[origination.Key]Preflight) jsonChange {
 	jc := jsonChange{
 		Action: c.Action, After: toJSONOrigination(c.After), Before: toJSONOrigination(c.Before),
 		ID: c.ID, Key: c.Key, Name: c.Name, Region: c.Region,
@@ -119,9 +124,13 @@ func toJSONChange(c Change) jsonChange {
 		jc.Disabled = &jsonFlag{After: after, Before: before}
 	}
 	for _, rc := range c.Routes() {
-		jc.Routes = append(jc.Routes, jsonRouteChange{
+		jrc := jsonRouteChange{
 			After: toJSONRoute(rc.After), Before: toJSONRoute(rc.Before), Op: rc.Op, Route: rc.Key.String(),
-		})
+		}
+		if r, ok := preflightOf(pf, rc); ok {
+			jrc.Preflight = &jsonPreflight{Detail: r.Detail, OK: r.OK}
+		}
+		jc.Routes = append(jc.Routes, jrc)
 	}
 	for _, t := range c.Traffic() {
 		jc.Traffic = append(jc.Traffic, toJSONTier(t))

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/sipops/reconciler/origination"
 	"github.com/sipops/reconciler/schema"
 )
 
@@ -48,6 +49,11 @@ func TestGolden(t *testing.T) {
 		{"mixed", mixedPlan(), RenderOptions{Revision: "abc123"}},
 		{"mixed_allowed", mixedPlan(), RenderOptions{Revision: "abc123", Gates: Gates{AllowTrafficLoss: true}}},
 		{"mixed_color", mixedPlan(), RenderOptions{Revision: "abc123", Color: true}},
+		{"mixed_preflight", mixedPlan(), RenderOptions{Revision: "abc123", Preflight: map[origination.Key]Preflight{
+			{Host: "sbc3.example.com", Port: 5061, Protocol: "TCP"}: {OK: true, Detail: "SIP/2.0 200 OK in 3ms"},
+			{Host: "sbc1.example.com", Port: 5060, Protocol: "UDP"}: {OK: false, Detail: "no answer within 2s"},
+			{Host: "198.51.100.7", Port: 5060, Protocol: "UDP"}:     {OK: false, Detail: "never shown: removed"},
+		}}},
 		{"nochange", fleet(3, 0, 0), RenderOptions{Revision: "0123456789abcdef"}},
 		{"masschange", fleet(10, 4, 1), RenderOptions{}},
 	}

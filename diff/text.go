@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/sipops/reconciler/origination"
 )
 
 // RenderOptions control both renderings of a plan.
@@ -16,6 +18,24 @@ type RenderOptions struct {
 	Color bool
 	// Gates are the overrides the violations are checked with.
 	Gates Gates
+	// Preflight holds the preflight result of routes that were checked;
+	// each added or changed route found here shows its result.
+	Preflight map[origination.Key]Preflight
+}
+
+// Preflight is a route's preflight result, as computed by package
+// preflight: diff only renders it.
+type Preflight struct {
+	OK     bool
+	Detail string // "SIP/2.0 200 OK in 3ms", or why it failed
+}
+
+// String is the bracketed note shown after the route.
+func (p Preflight) String() string {
+	if p.OK {
+		return "[preflight: " + p.Detail + "]"
+	}
+	return "[preflight FAILED: " + p.Detail + "]"
 }
 
 const (
@@ -39,7 +59,7 @@ func (p *Plan) WriteText(w io.Writer, o RenderOptions) error {
 	}
 	for _, c := range p.Changes {
 		if c.Action != Noop {
-			writeChange(pr, c)
+			writeChange(pr, c, o.Preflight)
 			pr.line("")
 		}
 	}

@@ -9,7 +9,7 @@ import (
 
 // writeChange renders one non-noop connector: a header line, the disabled
 // flag and route changes, then the traffic effect per tier.
-func writeChange(pr *printer, c Change) {
+func writeChange(pr *printer, c Change, pf map[origination.Key]Preflight) {
 	routes, tiers := c.Routes(), c.Traffic()
 	width := keyWidth(routes, tiers)
 	pr.line("  %s %s: %s", pr.op(headerOp(c)), ident(c), headline(c))
@@ -17,6 +17,10 @@ func writeChange(pr *printer, c Change) {
 		pr.line("      %s disabled %t → %t", pr.op(Modify), before, after)
 	}
 	for _, rc := range routes {
+		if r, ok := preflightOf(pf, rc); ok {
+			pr.line("      %s %-*s  %s   %s", pr.op(rc.Op), width, rc.Key, routeDetail(rc), r)
+			continue
+		}
 		pr.line("      %s %-*s  %s", pr.op(rc.Op), width, rc.Key, routeDetail(rc))
 	}
 	for _, t := range tiers {
@@ -25,6 +29,15 @@ func writeChange(pr *printer, c Change) {
 			pr.line("        %-*s  %4s → %4s", width, s.Key, percent(s.Before), percent(s.After))
 		}
 	}
+}
+
+// preflightOf returns the preflight result of an added or changed route.
+func preflightOf(pf map[origination.Key]Preflight, rc RouteChange) (Preflight, bool) {
+	if rc.Op == Remove {
+		return Preflight{}, false
+	}
+	r, ok := pf[rc.Key]
+	return r, ok
 }
 
 func headerOp(c Change) Op {

@@ -70,6 +70,9 @@ func (m *Metrics) addSourceMetrics() {
 	m.fetches = counterVec("chime_origination_source_fetch_total",
 		"Fetches of the spec source (git fetch or directory read) by result; on failure the last good revision stays in use.",
 		"result")
+	m.preflight = counterVec("chime_origination_preflight_total",
+		"Preflight checks of added or changed routes (SIP OPTIONS) by result, ok or fail; a fail is a route that did not answer.",
+		"result")
 	m.lastFetch = gauge("chime_origination_source_last_fetch_timestamp_seconds",
 		"Unix time of the last successful fetch of the spec source; 0 if none yet.")
 }

@@ -27,11 +27,15 @@ var Names = []string{
 	"chime_origination_api_retries_total",
 	"chime_origination_source_fetch_total",
 	"chime_origination_source_last_fetch_timestamp_seconds",
+	"chime_origination_preflight_total",
 }
 
 const (
 	resultSuccess = "success"
 	resultFailure = "failure"
+
+	preflightOK   = "ok"
+	preflightFail = "fail"
 
 	stateInSync  = "in_sync"
 	stateDrifted = "drifted"
@@ -58,6 +62,7 @@ type Metrics struct {
 	apiRetries    *prometheus.CounterVec
 	fetches       *prometheus.CounterVec
 	lastFetch     prometheus.Gauge
+	preflight     *prometheus.CounterVec
 }
 
 var _ chime.Observer = (*Metrics)(nil)
@@ -91,6 +96,8 @@ func (m *Metrics) initSeries() {
 	}
 	m.fetches.WithLabelValues(resultSuccess)
 	m.fetches.WithLabelValues(resultFailure)
+	m.preflight.WithLabelValues(preflightOK)
+	m.preflight.WithLabelValues(preflightFail)
 	m.SetConnectors(0, 0, 0, 0)
 	// The daemon starts only with a configuration that loaded.
 	m.reloadOK.Set(1)
@@ -101,6 +108,6 @@ func (m *Metrics) collectors() []prometheus.Collector {
 		m.reconciles, m.reconcileTime, m.lastSuccess, m.revision, m.held, m.specValid, m.reloadOK,
 		m.connectors, m.drift, m.changes,
 		m.apiRequests, m.apiTime, m.apiThrottled, m.apiRetries,
-		m.fetches, m.lastFetch,
+		m.fetches, m.lastFetch, m.preflight,
 	}
 }

@@ -76,3 +76,12 @@ func boolValue(b bool) float64 {
 	}
 	return 0
 }
+
+// PreflightDone counts one preflight check of a route.
+func (m *Metrics) PreflightDone(ok bool) {
+	r := preflightFail
+	if ok {
+		r = preflightOK
+	}
+	m.preflight.WithLabelValues(r).Inc()
+}

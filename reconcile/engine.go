@@ -31,6 +31,9 @@ type Engine struct {
 	log         *slog.Logger
 	concurrency int
 
+	preflightMode PreflightMode
+	preflight     PreflightFunc
+
 	mu    sync.Mutex
 	known map[string]chime.Connector // by id: what listings and GetConnector said
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sipops/reconciler/chime"
 	"github.com/sipops/reconciler/diff"
+	"github.com/sipops/reconciler/origination"
 	"github.com/sipops/reconciler/schema"
 )
 
@@ -22,6 +23,9 @@ type Planned struct {
 	// Errors by connector key: connectors that could not be resolved or
 	// read, and so are not in Plan.Changes (they are in Plan.Unknown).
 	Errors map[string]error
+	// Preflight holds the preflight results of the added and changed
+	// routes, when the engine checks them (see SetPreflight).
+	Preflight map[origination.Key]diff.Preflight
 }
 
 // Plan reads the live state of every desired connector and plans it.
@@ -48,6 +52,7 @@ func (e *Engine) Plan(ctx context.Context, revision string, desired []schema.Con
 	}
 	p.Plan = diff.Compute(desired, byKey)
 	e.checkTargets(ctx, p, ids)
+	e.checkRoutes(ctx, p)
 	return p, ctx.Err()
 }
 

@@ -9,6 +9,7 @@ command -v make >/dev/null 2>&1 || need+=(make)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)      # promtool check metrics / rules
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)  # systemd-analyze verify / security
 command -v chromium >/dev/null 2>&1 || need+=(chromium)        # headless browser test of the status page
+command -v sipp >/dev/null 2>&1 || need+=(sip-tester)          # real SIP peer for the preflight tests
 
 if [ ${#need[@]} -eq 0 ]; then
 	exit 0

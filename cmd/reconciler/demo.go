@@ -44,6 +44,8 @@ func runDemo(ctx context.Context, std Stdio, args []string) int {
 	var every time.Duration
 	// The daemon's defaults for every flag the demo does not offer.
 	f.register(flag.NewFlagSet("", flag.ContinueOnError))
+	// Nothing leaves this machine: no SIP OPTIONS to the example hosts.
+	f.plan.pre.mode = "off"
 	fs := newFlags(std, "demo", "[flags]",
 		"Run the daemon on the example specs against an embedded simulator of the Chime SDK Voice API,\nand inject a small drift every minute for it to revert. Nothing leaves this machine.")
 	fs.StringVar(&f.plan.spec.source, "source", "examples/specs", "spec `DIR`ectory; the copy built into the binary when it does not exist")

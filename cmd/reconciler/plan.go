@@ -21,17 +21,19 @@ type planFlags struct {
 	spec  specFlags
 	aws   awsFlags
 	gates diff.Gates
+	pre   preflightFlags
 }
 
 func (p *planFlags) register(fs *flag.FlagSet) {
 	p.spec.register(fs)
 	p.aws.register(fs)
+	p.pre.register(fs)
 	fs.BoolVar(&p.gates.AllowMassChange, "allow-mass-change", false, "allow a plan that changes or removes the origination of more than 30% of the managed connectors")
 	fs.BoolVar(&p.gates.AllowTrafficLoss, "allow-traffic-loss", false, "allow a plan that disables, removes or empties the top priority of a connector's origination")
 }
 
 func (p *planFlags) check() string {
-	return cmp.Or(p.spec.check(), p.aws.check())
+	return cmp.Or(p.spec.check(), p.aws.check(), p.pre.check())
 }
 
 // planned is the outcome of the steps plan and apply share.
@@ -68,11 +70,12 @@ func makePlan(ctx context.Context, std Stdio, f *planFlags) (*planned, error) {
 		fmt.Fprintln(std.Err, warning(d))
 	}
 	engine := reconcile.New(client, log, f.aws.concurrency)
+	f.pre.setup(engine, nil)
 	p, err := engine.Plan(ctx, snap.Revision, spec.Connectors)
 	if err != nil {
 		return nil, err
 	}
-	return &planned{Planned: p, engine: engine, render: diff.RenderOptions{Revision: snap.Revision, Color: colorOn(std, std.Out), Gates: f.gates}}, nil
+	return &planned{Planned: p, engine: engine, render: diff.RenderOptions{Revision: snap.Revision, Color: colorOn(std, std.Out), Gates: f.gates, Preflight: p.Preflight}}, nil
 }
 
 // errPrinted is returned for failures already shown to the operator.

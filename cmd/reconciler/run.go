@@ -87,7 +87,9 @@ func daemon(ctx context.Context, std Stdio, f *runFlags) error {
 	}
 	opts := f.plan.spec.options()
 	opts.DefaultRegion = client.DefaultRegion()
-	loop = reconcile.NewLoop(reconcile.New(client, log.With("component", "apply"), f.plan.aws.concurrency), reconcile.LoopOptions{
+	engine := reconcile.New(client, log.With("component", "apply"), f.plan.aws.concurrency)
+	f.plan.pre.setup(engine, m.PreflightDone)
+	loop = reconcile.NewLoop(engine, reconcile.LoopOptions{
 		Source: src.name, Schema: opts, DriftInterval: f.driftInterval, Drift: reconcile.DriftMode(f.drift),
 		Gates: f.plan.gates, ShutdownTimeout: f.shutdownTimeout, Recorder: m, Logger: log.With("component", "loop"),
 		Load:   sb.load,

@@ -22,6 +22,9 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			// The examples are part of the contract of the README.
 			env.Setenv("EXAMPLES", examplesDir(t))
+			// No SIP OPTIONS to the example hosts: scripts that test the
+			// preflight pass --preflight.
+			env.Setenv("RECONCILER_PREFLIGHT", "off")
 			env.Values[simKey{}] = &simState{ids: map[string]string{}}
 			return nil
 		},
