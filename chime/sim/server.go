@@ -25,7 +25,9 @@ type Options struct {
 // DefaultAccountID is the account in ARNs when Options.AccountID is empty.
 const DefaultAccountID = "123456789012"
 
-func (o Options) validate() error {
+// Validate reports the first option out of its range; New calls it, and
+// `reconciler sim` calls it to answer a bad flag as a usage error.
+func (o Options) Validate() error {
 	switch {
 	case o.Rate < 0:
 		return fmt.Errorf("rate %v must not be negative", o.Rate)
@@ -56,7 +58,7 @@ type Server struct {
 // New returns a Server; with Options.StatePath it loads the state file (or
 // creates it, which checks early that it can be written).
 func New(opts Options) (*Server, error) {
-	if err := opts.validate(); err != nil {
+	if err := opts.Validate(); err != nil {
 		return nil, fmt.Errorf("simulator options: %w", err)
 	}
 	var file *stateFile

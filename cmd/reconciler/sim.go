@@ -27,22 +27,13 @@ type simConfig struct {
 }
 
 func (c *simConfig) validate() error {
-	o := c.opts
 	switch {
 	case c.connectors < 0:
 		return fmt.Errorf("--connectors %d must not be negative", c.connectors)
 	case !slices.Contains(sim.Regions(), c.region):
 		return fmt.Errorf("--region %q is not a Voice Connector region (%s)", c.region, strings.Join(sim.Regions(), ", "))
-	case o.Rate < 0 || o.Burst < 0:
-		return fmt.Errorf("--rate %v and --burst %d must not be negative", o.Rate, o.Burst)
-	case o.Latency < 0 || o.LatencyJitter < 0:
-		return fmt.Errorf("--latency %v and --latency-jitter %v must not be negative", o.Latency, o.LatencyJitter)
-	case o.FaultRate < 0 || o.FaultRate > 1:
-		return fmt.Errorf("--fault-rate %v must be between 0 and 1", o.FaultRate)
-	case o.SpikeRate < 0 || o.SpikeRate > 1 || o.Spike < 0:
-		return fmt.Errorf("--spike-rate %v must be between 0 and 1 and --spike %v not negative", o.SpikeRate, o.Spike)
 	}
-	return nil
+	return c.opts.Validate() // the simulator's own checks of --rate, --latency, --fault-rate, ...
 }
 
 // parseSimFlags returns the config, or an exit code >= 0 when the command
