@@ -8,7 +8,8 @@
 // (see Names); counters with known label values start at 0.
 //
 //	chime_origination_reconcile_total{trigger,result}
-//	    Passes. trigger: revision, drift, reload, webhook, retry, startup.
+//	    Passes. trigger: revision (a new revision, whether polled or fetched on a
+//	    webhook), drift, reload, retry.
 //	    result: success, failure (some write or read failed), held (a safety
 //	    gate stopped a new revision), invalid (the spec did not validate).
 //	    Alert on a rising failure rate.

@@ -84,7 +84,7 @@ func New(reg prometheus.Registerer) *Metrics {
 // so that rate() and increase() in alert rules see a zero rather than no
 // series before the first event.
 func (m *Metrics) initSeries() {
-	for _, t := range []string{"revision", "drift", "reload", "webhook", "retry", "startup"} {
+	for _, t := range []string{"revision", "drift", "reload", "retry"} { // the triggers of reconcile.Loop
 		for _, r := range []string{resultSuccess, resultFailure, "held", "invalid"} {
 			m.reconciles.WithLabelValues(t, r)
 		}

@@ -50,8 +50,8 @@ func TestInitialSeries(t *testing.T) {
 		labels map[string]string
 		want   float64
 	}{
-		{"chime_origination_reconcile_total", map[string]string{"trigger": "webhook", "result": "held"}, 0},
-		{"chime_origination_reconcile_total", map[string]string{"trigger": "startup", "result": "success"}, 0},
+		{"chime_origination_reconcile_total", map[string]string{"trigger": "reload", "result": "held"}, 0},
+		{"chime_origination_reconcile_total", map[string]string{"trigger": "retry", "result": "success"}, 0},
 		{"chime_origination_changes_total", map[string]string{"action": "delete", "result": "failure"}, 0},
 		{"chime_origination_source_fetch_total", map[string]string{"result": "failure"}, 0},
 		{"chime_origination_connectors", map[string]string{"state": "in_sync"}, 0},
