@@ -44,7 +44,7 @@ vulncheck:
 	./scripts/vulncheck.sh
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./schema ./chime/sim ./reconcile ./cmd/reconciler
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/schema ./internal/chime/sim ./internal/reconcile ./cmd/reconciler
 
 # The binary, the systemd units and an example environment file that an
 # existing /etc/reconciler/reconciler.env is never overwritten by.

@@ -20,7 +20,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/sipops/reconciler/metrics"
+	"github.com/sipops/reconciler/internal/metrics"
 )
 
 const (

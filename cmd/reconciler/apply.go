@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/sipops/reconciler/reconcile"
+	"github.com/sipops/reconciler/internal/reconcile"
 )
 
 func runApply(ctx context.Context, std Stdio, args []string) int {

@@ -10,8 +10,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/config"
 
-	"github.com/sipops/reconciler/chime"
-	"github.com/sipops/reconciler/reconcile"
+	"github.com/sipops/reconciler/internal/chime"
+	"github.com/sipops/reconciler/internal/reconcile"
 )
 
 // awsFlags are the flags of every command that calls the Chime SDK Voice API.

@@ -16,10 +16,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sipops/reconciler/chime/sim"
+	"github.com/sipops/reconciler/internal/chime/sim"
 	"github.com/sipops/reconciler/internal/gittest"
+	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/simtest"
-	"github.com/sipops/reconciler/origination"
 )
 
 // Scales of the fault tests. The defaults keep each test well under 20 s

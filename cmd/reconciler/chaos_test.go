@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sipops/reconciler/chime/sim"
+	"github.com/sipops/reconciler/internal/chime/sim"
 	"github.com/sipops/reconciler/internal/gittest"
+	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/simtest"
-	"github.com/sipops/reconciler/origination"
 )
 
 // The fault matrix of issue 7: the real daemon binary against the simulator

@@ -21,9 +21,9 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"github.com/sipops/reconciler/chime/sim"
+	"github.com/sipops/reconciler/internal/chime/sim"
+	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/simtest"
-	"github.com/sipops/reconciler/reconcile"
 )
 
 // proc is `reconciler run` as a child process (the test binary, installed

@@ -15,9 +15,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
-	"github.com/sipops/reconciler/chime/sim"
 	"github.com/sipops/reconciler/examples"
-	"github.com/sipops/reconciler/origination"
+	"github.com/sipops/reconciler/internal/chime/sim"
+	"github.com/sipops/reconciler/internal/origination"
 )
 
 // demoConnectors are the simulated connectors the example specs name, with

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sipops/reconciler/reconcile"
+	"github.com/sipops/reconciler/internal/reconcile"
 )
 
 // TestDemo runs `reconciler demo` in-process: it prints the plan, applies

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/sipops/reconciler/internal/gittest"
-	"github.com/sipops/reconciler/statuspage/pagetest"
+	"github.com/sipops/reconciler/internal/statuspage/pagetest"
 )
 
 // pageSpec names the simulator's two connectors, splitting the first one's

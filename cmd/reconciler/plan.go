@@ -7,10 +7,10 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/sipops/reconciler/diff"
-	"github.com/sipops/reconciler/reconcile"
-	"github.com/sipops/reconciler/schema"
-	"github.com/sipops/reconciler/source"
+	"github.com/sipops/reconciler/internal/diff"
+	"github.com/sipops/reconciler/internal/reconcile"
+	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/source"
 )
 
 // Exit code of plan when changes are pending, as terraform plan -detailed-exitcode.

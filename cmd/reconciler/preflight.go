@@ -5,10 +5,10 @@ import (
 	"flag"
 	"time"
 
-	"github.com/sipops/reconciler/diff"
-	"github.com/sipops/reconciler/origination"
-	"github.com/sipops/reconciler/preflight"
-	"github.com/sipops/reconciler/reconcile"
+	"github.com/sipops/reconciler/internal/diff"
+	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/preflight"
+	"github.com/sipops/reconciler/internal/reconcile"
 )
 
 // preflightFlags are the flags of the SIP OPTIONS check of new routes,

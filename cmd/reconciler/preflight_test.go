@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sipops/reconciler/chime/sim"
+	"github.com/sipops/reconciler/internal/chime/sim"
 	"github.com/sipops/reconciler/internal/simtest"
 	"github.com/sipops/reconciler/internal/siptest"
 )

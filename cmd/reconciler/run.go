@@ -12,11 +12,11 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/sipops/reconciler/internal/metrics"
+	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/sdnotify"
-	"github.com/sipops/reconciler/metrics"
-	"github.com/sipops/reconciler/reconcile"
-	"github.com/sipops/reconciler/source"
-	"github.com/sipops/reconciler/statuspage"
+	"github.com/sipops/reconciler/internal/source"
+	"github.com/sipops/reconciler/internal/statuspage"
 )
 
 func runRun(ctx context.Context, std Stdio, args []string) int {

@@ -8,8 +8,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/sipops/reconciler/reconcile"
-	"github.com/sipops/reconciler/source"
+	"github.com/sipops/reconciler/internal/reconcile"
+	"github.com/sipops/reconciler/internal/source"
 )
 
 // runFlags are the flags of the daemon.

@@ -6,9 +6,9 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/sipops/reconciler/internal/metrics"
+	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/sdnotify"
-	"github.com/sipops/reconciler/metrics"
-	"github.com/sipops/reconciler/reconcile"
 )
 
 // forwardReloads turns each SIGHUP into a reload: the flags are parsed

@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"path/filepath"
 
-	"github.com/sipops/reconciler/source"
+	"github.com/sipops/reconciler/internal/source"
 )
 
 // specSource is the daemon's source of revisions: a directory or git.

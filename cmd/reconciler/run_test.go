@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sipops/reconciler/chime/sim"
+	"github.com/sipops/reconciler/internal/chime/sim"
 	"github.com/sipops/reconciler/internal/gittest"
 	"github.com/sipops/reconciler/internal/simtest"
 )

@@ -12,7 +12,7 @@ import (
 	"runtime/metrics"
 	"time"
 
-	"github.com/sipops/reconciler/schema"
+	"github.com/sipops/reconciler/internal/schema"
 )
 
 // The daemon evaluates each revision in a child process, bounded in time

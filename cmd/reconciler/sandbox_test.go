@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sipops/reconciler/schema"
+	"github.com/sipops/reconciler/internal/schema"
 )
 
 // runaway never finishes evaluating: it builds a list of a trillion items.

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sipops/reconciler/chime/sim"
+	"github.com/sipops/reconciler/internal/chime/sim"
 )
 
 // simConfig is what `reconciler sim` was asked to do.

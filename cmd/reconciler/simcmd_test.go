@@ -9,9 +9,9 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/sipops/reconciler/chime/sim"
+	"github.com/sipops/reconciler/internal/chime/sim"
+	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/simtest"
-	"github.com/sipops/reconciler/origination"
 )
 
 // simCmd is the script command "sim", backed by a simulator in the test

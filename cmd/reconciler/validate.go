@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/sipops/reconciler/schema"
+	"github.com/sipops/reconciler/internal/schema"
 )
 
 // specFlags are the flags of every command that loads a spec.

@@ -1,0 +1,126 @@
+package diff
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/schema"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// mixedPlan has one connector of every kind: create, change, delete, disable,
+// noop and unknown, plus an encryption violation.
+func mixedPlan() *Plan {
+	east := orig(udp("sbc1.example.com", 1, 10), udp("198.51.100.7", 1, 10), udp("sbc2.example.com", 2, 100))
+	noop := orig(tcp("10.0.0.1", 5060, 1, 1))
+	desired := []schema.Connector{
+		conn("sbc-east", orig(udp("sbc1.example.com", 1, 20), udp("sbc2.example.com", 2, 50), tcp("sbc3.example.com", 5061, 2, 50))),
+		absent("old-lab"),
+		{Key: "new-one", Name: "new-one", Region: "eu-west-2", Origination: orig(tcp("a.example.net", 5061, 1, 70), tcp("b.example.net", 5061, 1, 30))},
+		conn("lab", disabled(orig(udp("lab.example.com", 1, 1)))),
+		conn("secure", orig(tcp("tls.example.com", 5061, 1, 50), udp("plain.example.com", 1, 50))),
+		conn("quiet", noop),
+		conn("unread", noop),
+	}
+	lv := map[string]Live{
+		"sbc-east": {ID: "abcdef1ghij2klmno3pqr4", Origination: east},
+		"old-lab":  live(orig(udp("lab1", 1, 1), udp("lab2", 1, 1), udp("lab3", 2, 1))),
+		"new-one":  {ID: "zyx987"},
+		"lab":      live(orig(udp("lab.example.com", 1, 1))),
+		"secure":   {RequireEncryption: true, Origination: orig(tcp("tls.example.com", 5061, 1, 50))},
+		"quiet":    live(noop),
+	}
+	return Compute(desired, lv)
+}
+
+func TestGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		plan *Plan
+		opts RenderOptions
+	}{
+		{"mixed", mixedPlan(), RenderOptions{Revision: "abc123"}},
+		{"mixed_allowed", mixedPlan(), RenderOptions{Revision: "abc123", Gates: Gates{AllowTrafficLoss: true}}},
+		{"mixed_color", mixedPlan(), RenderOptions{Revision: "abc123", Color: true}},
+		{"mixed_preflight", mixedPlan(), RenderOptions{Revision: "abc123", Preflight: map[origination.Key]Preflight{
+			{Host: "sbc3.example.com", Port: 5061, Protocol: "TCP"}: {OK: true, Detail: "SIP/2.0 200 OK in 3ms"},
+			{Host: "sbc1.example.com", Port: 5060, Protocol: "UDP"}: {OK: false, Detail: "no answer within 2s"},
+			{Host: "198.51.100.7", Port: 5060, Protocol: "UDP"}:     {OK: false, Detail: "never shown: removed"},
+		}}},
+		{"nochange", fleet(3, 0, 0), RenderOptions{Revision: "0123456789abcdef"}},
+		{"masschange", fleet(10, 4, 1), RenderOptions{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var text, js bytes.Buffer
+			if err := tt.plan.WriteText(&text, tt.opts); err != nil {
+				t.Fatalf("WriteText: got %v, want nil", err)
+			}
+			if err := tt.plan.WriteJSON(&js, tt.opts); err != nil {
+				t.Fatalf("WriteJSON: got %v, want nil", err)
+			}
+			golden(t, tt.name+".txt", text.Bytes())
+			if !tt.opts.Color {
+				golden(t, tt.name+".json", js.Bytes())
+			}
+		})
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden file (run go test ./diff -update): %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s: got\n%s\nwant\n%s", path, got, want)
+	}
+}
+
+func TestJSONIsVersionedAndValid(t *testing.T) {
+	var buf bytes.Buffer
+	if err := mixedPlan().WriteJSON(&buf, RenderOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		FormatVersion string `json:"format_version"`
+		Changes       []struct {
+			Action Action `json:"action"`
+		} `json:"changes"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatalf("Unmarshal: got %v, want nil", err)
+	}
+	if doc.FormatVersion != FormatVersion || len(doc.Changes) != 6 {
+		t.Errorf("got version %q with %d changes, want %q with 6", doc.FormatVersion, len(doc.Changes), FormatVersion)
+	}
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+func TestWriteErrors(t *testing.T) {
+	p := mixedPlan()
+	if err := p.WriteText(failWriter{}, RenderOptions{}); err == nil {
+		t.Errorf("WriteText: got nil error, want disk full")
+	}
+	if err := p.WriteJSON(failWriter{}, RenderOptions{}); err == nil {
+		t.Errorf("WriteJSON: got nil error, want disk full")
+	}
+}

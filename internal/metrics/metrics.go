@@ -1,0 +1,113 @@
+package metrics
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/sipops/reconciler/internal/chime"
+)
+
+// Names lists every metric this package exports, Go and process collectors
+// aside. Dashboards and alert rules depend on these names: treat the list as
+// a constant, and change a name only with the dashboards in the same commit.
+var Names = []string{
+	"chime_origination_reconcile_total",
+	"chime_origination_reconcile_duration_seconds",
+	"chime_origination_last_success_timestamp_seconds",
+	"chime_origination_revision_info",
+	"chime_origination_revision_held",
+	"chime_origination_spec_valid",
+	"chime_origination_config_last_reload_successful",
+	"chime_origination_connectors",
+	"chime_origination_drift_detected_total",
+	"chime_origination_changes_total",
+	"chime_origination_api_requests_total",
+	"chime_origination_api_request_duration_seconds",
+	"chime_origination_api_throttled_total",
+	"chime_origination_api_retries_total",
+	"chime_origination_source_fetch_total",
+	"chime_origination_source_last_fetch_timestamp_seconds",
+	"chime_origination_preflight_total",
+}
+
+const (
+	resultSuccess = "success"
+	resultFailure = "failure"
+
+	preflightOK   = "ok"
+	preflightFail = "fail"
+
+	stateInSync  = "in_sync"
+	stateDrifted = "drifted"
+	stateFailed  = "failed"
+	statePending = "pending"
+)
+
+// Metrics holds the daemon's collectors. Its methods are safe for concurrent
+// use; it implements chime.Observer and the reconcile loop's Recorder.
+type Metrics struct {
+	reconciles    *prometheus.CounterVec
+	reconcileTime prometheus.Histogram
+	lastSuccess   prometheus.Gauge
+	revision      *revisionInfo
+	held          prometheus.Gauge
+	specValid     *prometheus.GaugeVec // no labels: absent until the first revision is checked
+	reloadOK      prometheus.Gauge
+	connectors    *prometheus.GaugeVec
+	drift         prometheus.Counter
+	changes       *prometheus.CounterVec
+	apiRequests   *prometheus.CounterVec
+	apiTime       *prometheus.HistogramVec
+	apiThrottled  *prometheus.CounterVec
+	apiRetries    *prometheus.CounterVec
+	fetches       *prometheus.CounterVec
+	lastFetch     prometheus.Gauge
+	preflight     *prometheus.CounterVec
+}
+
+var _ chime.Observer = (*Metrics)(nil)
+
+// New creates the collectors, with the Go and process collectors, and
+// registers them all on reg. It panics if a name is already registered on
+// reg, as MustRegister does: that is a programming error.
+func New(reg prometheus.Registerer) *Metrics {
+	m := newLoopMetrics()
+	m.addAPIMetrics()
+	m.addSourceMetrics()
+	m.initSeries()
+	reg.MustRegister(m.collectors()...)
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// initSeries creates every series whose label values are known in advance,
+// so that rate() and increase() in alert rules see a zero rather than no
+// series before the first event.
+func (m *Metrics) initSeries() {
+	for _, t := range []string{"revision", "drift", "reload", "retry"} { // the triggers of reconcile.Loop
+		for _, r := range []string{resultSuccess, resultFailure, "held", "invalid"} {
+			m.reconciles.WithLabelValues(t, r)
+		}
+	}
+	for _, a := range []string{"put", "delete"} {
+		for _, r := range []string{resultSuccess, resultFailure} {
+			m.changes.WithLabelValues(a, r)
+		}
+	}
+	m.fetches.WithLabelValues(resultSuccess)
+	m.fetches.WithLabelValues(resultFailure)
+	m.preflight.WithLabelValues(preflightOK)
+	m.preflight.WithLabelValues(preflightFail)
+	m.SetConnectors(0, 0, 0, 0)
+	// The daemon starts only with a configuration that loaded.
+	m.reloadOK.Set(1)
+}
+
+func (m *Metrics) collectors() []prometheus.Collector {
+	return []prometheus.Collector{
+		m.reconciles, m.reconcileTime, m.lastSuccess, m.revision, m.held, m.specValid, m.reloadOK,
+		m.connectors, m.drift, m.changes,
+		m.apiRequests, m.apiTime, m.apiThrottled, m.apiRetries,
+		m.fetches, m.lastFetch, m.preflight,
+	}
+}

@@ -1,0 +1,314 @@
+package reconcile
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sipops/reconciler/internal/chime"
+	"github.com/sipops/reconciler/internal/chime/sim"
+	"github.com/sipops/reconciler/internal/diff"
+	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/simtest"
+)
+
+const (
+	opList   = "ListVoiceConnectors"
+	opGetVC  = "GetVoiceConnector"
+	opGet    = "GetVoiceConnectorOrigination"
+	opPut    = "PutVoiceConnectorOrigination"
+	opDelete = "DeleteVoiceConnectorOrigination"
+)
+
+func route(host string, prio, weight int) origination.Route {
+	return origination.Route{Host: host, Port: 5060, Protocol: origination.UDP, Priority: prio, Weight: weight}
+}
+
+// fleet is a spec of one connector per simulated connector, two routes each.
+func fleet(cs []sim.Connector) []schema.Connector {
+	out := make([]schema.Connector, len(cs))
+	for i, c := range cs {
+		out[i] = schema.Connector{Key: c.Name, ID: c.ID, Region: c.Region, Origination: &origination.Origination{
+			Routes: []origination.Route{route("sbc1.example.com", 1, 50), route("sbc2.example.com", 1, 50)},
+		}}
+	}
+	return out
+}
+
+type env struct {
+	w   *simtest.World
+	eng *Engine
+}
+
+func newEnv(t *testing.T, simOpts sim.Options, chimeOpts chime.Options) env {
+	t.Helper()
+	simtest.Isolate(t)
+	w := simtest.Start(t, simOpts)
+	if chimeOpts.Backoff == nil && chimeOpts.MaxBackoff == 0 {
+		chimeOpts.Backoff = simtest.NoWait
+	}
+	return env{w: w, eng: New(w.Client(t, chimeOpts), nil, 4)}
+}
+
+// apply plans and applies desired, failing the test on a planning error.
+func (e env) apply(t *testing.T, desired []schema.Connector, g diff.Gates) *Result {
+	t.Helper()
+	p, err := e.eng.Plan(t.Context(), "rev", desired)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.eng.Apply(t.Context(), p, ApplyOptions{Gates: g})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// calls returns the simulator's call counts by operation since the last reset, and resets.
+func (e env) calls() map[string]int64 {
+	s := e.w.Sim.Stats()
+	e.w.Sim.ResetStats()
+	out := map[string]int64{}
+	for _, op := range []string{opList, opGetVC, opGet, opPut, opDelete} {
+		if n := s.Calls(op); n > 0 {
+			out[op] = n
+		}
+	}
+	return out
+}
+
+func wantCalls(t *testing.T, step string, got, want map[string]int64) {
+	t.Helper()
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("%s: got calls %v, want %v", step, got, want)
+	}
+}
+
+func (e env) assertConverged(t *testing.T, desired []schema.Connector) {
+	t.Helper()
+	for _, c := range desired {
+		id := c.ID
+		if id == "" {
+			continue
+		}
+		if got := e.w.Origination(t, id); !origination.Equal(got, c.Origination) {
+			t.Errorf("%s: simulator holds %s, want %s", c.Key, got, c.Origination)
+		}
+	}
+}
+
+// TestApplyLifecycle walks the judged scenario: apply, re-apply, one weight,
+// reorder, absent, drift.
+func TestApplyLifecycle(t *testing.T) {
+	e := newEnv(t, sim.Options{}, chime.Options{})
+	cs := e.w.Connectors(t, "us-east-1", "vc", 5)
+	desired := fleet(cs)
+
+	r := e.apply(t, desired, diff.Gates{})
+	if !r.Converged() || r.Count(StatusApplied) != 5 {
+		t.Fatalf("first apply: got %d applied, converged %v: %+v", r.Count(StatusApplied), r.Converged(), r.Outcomes)
+	}
+	e.assertConverged(t, desired)
+	wantCalls(t, "first apply", e.calls(), map[string]int64{opGetVC: 5, opGet: 10, opPut: 5})
+
+	r = e.apply(t, desired, diff.Gates{})
+	if r.Count(StatusUnchanged) != 5 {
+		t.Errorf("second apply: got %d unchanged, want 5", r.Count(StatusUnchanged))
+	}
+	wantCalls(t, "second apply makes only reads", e.calls(), map[string]int64{opGet: 5})
+
+	desired[2].Origination.Routes[0].Weight = 80
+	e.apply(t, desired, diff.Gates{})
+	// The engine remembers each connector from the first apply: no GetVoiceConnector again.
+	wantCalls(t, "one weight changed", e.calls(), map[string]int64{opGet: 6, opPut: 1})
+	e.assertConverged(t, desired)
+
+	slices.Reverse(desired[3].Origination.Routes)
+	e.apply(t, desired, diff.Gates{})
+	wantCalls(t, "routes reordered", e.calls(), map[string]int64{opGet: 5})
+
+	desired[4].Origination, desired[4].Absent = nil, true
+	e.apply(t, desired, diff.Gates{AllowTrafficLoss: true})
+	// Plan reads 5, then one read before and one read back after the delete.
+	wantCalls(t, "one absent", e.calls(), map[string]int64{opGet: 7, opDelete: 1})
+	if got := e.w.Origination(t, cs[4].ID); got != nil {
+		t.Errorf("absent connector still has %s", got)
+	}
+
+	drifted := &origination.Origination{Routes: []origination.Route{
+		route("sbc1.example.com", 1, 10), route("sbc2.example.com", 1, 90), route("rogue.example.com", 2, 1)}}
+	if err := e.w.Sim.SetOrigination(cs[0].ID, drifted); err != nil {
+		t.Fatal(err)
+	}
+	r = e.apply(t, desired, diff.Gates{})
+	wantCalls(t, "drift reverted", e.calls(), map[string]int64{opGet: 6, opPut: 1})
+	if r.Count(StatusApplied) != 1 {
+		t.Errorf("drift: got %d applied, want 1", r.Count(StatusApplied))
+	}
+	e.assertConverged(t, desired[:4])
+}
+
+// TestUnnamedConnectorsUntouched: connectors not in the spec are neither read nor written.
+func TestUnnamedConnectorsUntouched(t *testing.T) {
+	e := newEnv(t, sim.Options{}, chime.Options{})
+	cs := e.w.Connectors(t, "us-east-1", "vc", 3)
+	other := &origination.Origination{Routes: []origination.Route{route("other.example.com", 1, 1)}}
+	if err := e.w.Sim.SetOrigination(cs[2].ID, other); err != nil {
+		t.Fatal(err)
+	}
+	e.calls()
+	e.apply(t, fleet(cs[:2]), diff.Gates{})
+	if got := e.w.Origination(t, cs[2].ID); !origination.Equal(got, other) {
+		t.Errorf("unnamed connector changed to %s", got)
+	}
+	wantCalls(t, "two named", e.calls(), map[string]int64{opGetVC: 2, opGet: 4, opPut: 2})
+}
+
+// TestResolveByName: one listing per region, clear errors for 0 or 2 matches.
+func TestResolveByName(t *testing.T) {
+	e := newEnv(t, sim.Options{}, chime.Options{})
+	e.w.Connectors(t, "us-east-1", "east", 3)
+	west := e.w.Connectors(t, "us-west-2", "west", 2)
+	if _, err := e.w.Sim.CreateConnector("twin", "us-east-1", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.w.Sim.CreateConnector("twin", "us-east-1", false); err != nil {
+		t.Fatal(err)
+	}
+	o := &origination.Origination{Routes: []origination.Route{route("sbc.example.com", 1, 1)}}
+	desired := []schema.Connector{
+		{Key: "a", Name: "east-0001", Region: "us-east-1", Origination: o},
+		{Key: "b", Name: "west-0000", Region: "us-west-2", Origination: o},
+		{Key: "c", Name: "east-0002", Region: "us-east-1", Origination: o},
+		{Key: "missing", Name: "nope", Region: "us-east-1", Origination: o},
+		{Key: "twin", Name: "twin", Region: "us-east-1", Origination: o},
+	}
+	e.calls()
+	r := e.apply(t, desired, diff.Gates{})
+	wantCalls(t, "by name", e.calls(), map[string]int64{opList: 2, opGet: 6, opPut: 3})
+	if got := e.w.Origination(t, west[0].ID); !origination.Equal(got, o) {
+		t.Errorf("west-0000 holds %s, want %s", got, o)
+	}
+	errs := map[string]string{}
+	for _, out := range r.Outcomes {
+		if out.Status == StatusFailed {
+			errs[out.Key] = out.Error
+		}
+	}
+	if !strings.Contains(errs["missing"], `no voice connector is named "nope" in us-east-1`) ||
+		!strings.Contains(errs["twin"], `2 voice connectors are named "twin"`) || len(errs) != 2 {
+		t.Errorf("got failures %v, want missing and twin", errs)
+	}
+}
+
+// TestUnknownID: a connector id that does not exist fails alone, clearly.
+func TestUnknownID(t *testing.T) {
+	e := newEnv(t, sim.Options{}, chime.Options{})
+	cs := e.w.Connectors(t, "us-east-1", "vc", 1)
+	desired := fleet(cs)
+	desired = append(desired, schema.Connector{Key: "ghost", ID: "ghost0000000000000000a", Region: "us-east-1", Origination: desired[0].Origination})
+	r := e.apply(t, desired, diff.Gates{})
+	if r.Converged() || r.Count(StatusApplied) != 1 {
+		t.Fatalf("got %+v, want vc applied and ghost failed", r.Outcomes)
+	}
+	if got := r.Outcomes[0]; got.Key != "ghost" || !strings.Contains(got.Error, "not found in us-east-1") {
+		t.Errorf("got %+v, want ghost not found", got)
+	}
+}
+
+// TestReplanOnConcurrentChange: a change made between plan and write is
+// not written over blindly.
+func TestReplanOnConcurrentChange(t *testing.T) {
+	e := newEnv(t, sim.Options{}, chime.Options{})
+	cs := e.w.Connectors(t, "us-east-1", "vc", 3)
+	desired := fleet(cs)
+	p, err := e.eng.Plan(t.Context(), "rev", desired)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// After the plan was made, someone else sets vc-0000 to exactly the
+	// desired state, changes the weights of vc-0001, and replaces every
+	// route of vc-0002.
+	reweighted := &origination.Origination{Routes: []origination.Route{route("sbc1.example.com", 1, 10), route("sbc2.example.com", 1, 90)}}
+	replaced := &origination.Origination{Routes: []origination.Route{route("other.example.com", 1, 1)}}
+	for i, o := range []*origination.Origination{desired[0].Origination, reweighted, replaced} {
+		if err := e.w.Sim.SetOrigination(cs[i].ID, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.calls()
+	r, err := e.eng.Apply(t.Context(), p, ApplyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Outcome{}
+	for _, o := range r.Outcomes {
+		got[o.Key] = o
+	}
+	if o := got["vc-0000"]; o.Status != StatusConverged || !o.Replanned {
+		t.Errorf("vc-0000: got %s replanned=%v, want converged without a write", o.Status, o.Replanned)
+	}
+	if o := got["vc-0001"]; o.Status != StatusApplied || !o.Replanned || !origination.Equal(o.Before, reweighted) {
+		t.Errorf("vc-0001: got %+v, want applied after replanning from the other writer's state", o)
+	}
+	// Replacing vc-0002's routes from the other writer's state would take
+	// their calls away: the new plan needs --allow-traffic-loss like any other.
+	if o := got["vc-0002"]; o.Status != StatusFailed || !strings.Contains(o.Error, "changed since the plan") {
+		t.Errorf("vc-0002: got %+v, want refused after replanning", o)
+	}
+	wantCalls(t, "replan", e.calls(), map[string]int64{opGet: 3, opPut: 1})
+	e.assertConverged(t, desired[:2])
+	if got := e.w.Origination(t, cs[2].ID); !origination.Equal(got, replaced) {
+		t.Errorf("vc-0002 was overwritten: holds %s", got)
+	}
+}
+
+// TestGatesRefuseWholePlan: a refused plan writes nothing.
+func TestGatesRefuseWholePlan(t *testing.T) {
+	e := newEnv(t, sim.Options{}, chime.Options{})
+	cs := e.w.Connectors(t, "us-east-1", "vc", 2)
+	desired := fleet(cs)
+	e.apply(t, desired, diff.Gates{})
+	desired[0].Origination.Disabled = true
+	desired[1].Origination.Routes[0].Weight = 10
+	p, err := e.eng.Plan(t.Context(), "rev", desired)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.calls()
+	if _, err := e.eng.Apply(t.Context(), p, ApplyOptions{}); !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "--allow-traffic-loss") {
+		t.Fatalf("got %v, want ErrRefused naming --allow-traffic-loss", err)
+	}
+	wantCalls(t, "refused", e.calls(), map[string]int64{})
+}
+
+// TestConvergesUnderFaultsAndThrottling: 30% of calls fail with 5xx and the
+// simulator's rate is below the offered load; everything converges, nothing
+// is lost, and the retries are visible.
+func TestConvergesUnderFaultsAndThrottling(t *testing.T) {
+	e := newEnv(t, sim.Options{FaultRate: 0.3, Rate: 100, Burst: 5, Seed: 7}, chime.Options{MaxAttempts: 10, MaxBackoff: 200 * time.Millisecond})
+	cs := e.w.Connectors(t, "us-east-1", "vc", 40)
+	desired := fleet(cs)
+	r := e.apply(t, desired, diff.Gates{})
+	if !r.Converged() {
+		for _, o := range r.Outcomes {
+			if o.Status == StatusFailed {
+				t.Errorf("%s: %v", o.Key, o.Err)
+			}
+		}
+		t.FailNow()
+	}
+	e.assertConverged(t, desired)
+	s := e.w.Sim.Stats()
+	if s.Faults == 0 || s.Throttled == 0 {
+		t.Errorf("got %d faults and %d throttled, want both > 0 for the test to mean something", s.Faults, s.Throttled)
+	}
+	if ok := s.Count(opPut, 200); ok != 40 {
+		t.Errorf("got %d successful puts, want exactly 40", ok)
+	}
+	t.Logf("faults %d, throttled %d, total calls %d for 40 connectors", s.Faults, s.Throttled, s.Total)
+}

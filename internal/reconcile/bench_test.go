@@ -1,0 +1,59 @@
+package reconcile
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/sipops/reconciler/internal/chime"
+	"github.com/sipops/reconciler/internal/chime/sim"
+	"github.com/sipops/reconciler/internal/diff"
+	"github.com/sipops/reconciler/internal/simtest"
+)
+
+// BenchmarkApply1000 plans and applies a spec of 1,000 connectors, 10 of
+// them changed, against a simulator with 20 ms latency and 50 requests/s per
+// operation. The floor is the unavoidable reads over the rate: 1,000 / 50 =
+// 20 s. Goals: wall time at most 1.1 x the floor, at most 1% of calls
+// throttled, at most 1,000 reads + 3 calls per changed connector. Run with
+//
+//	go test -run '^$' -bench Apply1000 -benchtime 1x ./reconcile
+func BenchmarkApply1000(b *testing.B) {
+	const (
+		n, changed = 1000, 10
+		rate       = 50
+	)
+	simtest.Isolate(b)
+	w := simtest.Start(b, sim.Options{Rate: rate, Latency: 20 * time.Millisecond})
+	client := w.Client(b, chime.Options{APIRate: rate, APIBurst: 1, MaxAttempts: 10})
+	eng := New(client, nil, DefaultConcurrency)
+	desired := fleet(w.Connectors(b, "us-east-1", "vc", n))
+	for _, c := range desired {
+		if err := w.Sim.SetOrigination(c.ID, c.Origination); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := range b.N {
+		for j := range changed {
+			desired[j*97].Origination.Routes[0].Weight = 10 + (i*changed+j)%90
+		}
+		w.Sim.ResetStats()
+		start := time.Now()
+		p, err := eng.Plan(b.Context(), fmt.Sprint(i), desired)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r, err := eng.Apply(b.Context(), p, ApplyOptions{Gates: diff.Gates{}})
+		if err != nil || !r.Converged() || r.Count(StatusApplied) != changed {
+			b.Fatalf("got %v, converged %v, %d applied", err, r.Converged(), r.Count(StatusApplied))
+		}
+		wall := time.Since(start).Seconds()
+		s := w.Sim.Stats()
+		floor := float64(n) / rate
+		b.ReportMetric(wall, "wall-s")
+		b.ReportMetric(wall/floor, "x-floor")
+		b.ReportMetric(100*float64(s.Throttled)/float64(s.Total), "%throttled")
+		b.ReportMetric(float64(s.Total), "calls")
+		b.ReportMetric(float64(n+3*changed), "calls-budget")
+	}
+}

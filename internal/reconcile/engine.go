@@ -1,0 +1,102 @@
+package reconcile
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+
+	"github.com/sipops/reconciler/internal/chime"
+	"github.com/sipops/reconciler/internal/origination"
+)
+
+// API is what the engine needs of the Chime SDK Voice port.
+type API interface {
+	ListConnectors(ctx context.Context, region string) ([]chime.Connector, error)
+	GetConnector(ctx context.Context, region, id string) (chime.Connector, error)
+	GetOrigination(ctx context.Context, region, id string) (*origination.Origination, error)
+	PutOrigination(ctx context.Context, region, id string, o *origination.Origination) (*origination.Origination, error)
+	DeleteOrigination(ctx context.Context, region, id string) error
+}
+
+var _ API = (*chime.Client)(nil)
+
+// DefaultConcurrency is how many connectors are read or written at once. The
+// port's rate limiter, not this, sets the pace; it only needs to be enough to
+// keep the limiter busy despite the API's latency.
+const DefaultConcurrency = 8
+
+// Engine plans and applies. It is safe for concurrent use.
+type Engine struct {
+	api         API
+	log         *slog.Logger
+	concurrency int
+
+	preflightMode PreflightMode
+	preflight     PreflightFunc
+
+	mu    sync.Mutex
+	known map[string]chime.Connector // by id: what listings and GetConnector said
+}
+
+// New returns an Engine that calls api with at most concurrency calls in
+// flight (0 means DefaultConcurrency).
+func New(api API, log *slog.Logger, concurrency int) *Engine {
+	if concurrency <= 0 {
+		concurrency = DefaultConcurrency
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Engine{api: api, log: log, concurrency: concurrency, known: map[string]chime.Connector{}}
+}
+
+// remember keeps what the service said of connectors, so that a daemon asks
+// GetVoiceConnector once per connector, not once per change. Whether a
+// connector requires encryption rarely changes; if it does, the service
+// refuses the write and the connector is reported failed.
+func (e *Engine) remember(cs ...chime.Connector) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, c := range cs {
+		e.known[c.ID] = c
+	}
+}
+
+func (e *Engine) lookupKnown(id string) (chime.Connector, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c, ok := e.known[id]
+	return c, ok
+}
+
+// each calls fn(i) for i in [0, n) with at most e.concurrency calls at once,
+// and returns when all have returned. fn must honour ctx.
+func (e *Engine) each(ctx context.Context, n int, fn func(i int)) {
+	sem := make(chan struct{}, e.concurrency)
+	var wg sync.WaitGroup
+	for i := range n {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			// The remaining items see ctx.Err() themselves.
+			sem <- struct{}{}
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			fn(i)
+		})
+	}
+	wg.Wait()
+}
+
+// Log attribute keys.
+const (
+	attrRevision = "revision"
+	attrKey      = "connector"
+	attrID       = "id"
+	attrRegion   = "region"
+	attrAction   = "action"
+	attrBefore   = "before"
+	attrAfter    = "after"
+	attrErr      = "err"
+)

@@ -1,0 +1,121 @@
+// Package statuspage renders the daemon's status as one HTML page: what an
+// on-call engineer needs at a glance. Server-rendered with html/template, no
+// external assets and no JavaScript: it works in any browser and refreshes
+// itself with a meta refresh.
+package statuspage
+
+import (
+	"cmp"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/reconcile"
+)
+
+//go:embed page.html
+var pageHTML string
+
+// Handler serves the page for the overview returned by status.
+type Handler struct {
+	status  func() reconcile.Overview
+	tmpl    *template.Template
+	refresh time.Duration
+	now     func() time.Time
+}
+
+// New returns the page handler. refresh is how often the page reloads itself.
+func New(status func() reconcile.Overview, refresh time.Duration) *Handler {
+	h := &Handler{status: status, refresh: refresh, now: time.Now}
+	h.tmpl = template.Must(template.New("page").Funcs(template.FuncMap{
+		"ago":    h.ago,
+		"short":  short,
+		"shares": shares,
+		"routes": func(o *origination.Origination) string { return o.String() },
+	}).Parse(pageHTML))
+	return h
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/" {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	o := h.status()
+	slices.Reverse(o.Changes) // newest first
+	// Those that need attention first: in a fleet of hundreds, a failed
+	// connector in key order would be off the screen.
+	slices.SortStableFunc(o.Connectors, func(a, b reconcile.Connector) int {
+		return cmp.Compare(attention(a.State), attention(b.State))
+	})
+	data := struct {
+		reconcile.Overview
+		Refresh int
+	}{o, int(h.refresh.Seconds())}
+	if err := h.tmpl.Execute(w, data); err != nil {
+		http.Error(w, "render status page: "+err.Error(), http.StatusInternalServerError)
+	}
+}
+
+// attention ranks a connector state for the page, most urgent first; a
+// state this page does not know yet counts as urgent.
+func attention(s reconcile.ConnectorState) int {
+	switch s {
+	case reconcile.StateDrifted:
+		return 1
+	case reconcile.StatePending:
+		return 2
+	case reconcile.StateInSync:
+		return 3
+	}
+	return 0
+}
+
+func (h *Handler) ago(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := h.now().Sub(t).Round(time.Second)
+	return fmt.Sprintf("%s ago (%s)", d, t.UTC().Format("2006-01-02 15:04:05 UTC"))
+}
+
+// short shortens a revision for display: a commit SHA or a content hash.
+func short(rev string) string {
+	rev = strings.TrimPrefix(rev, "sha256:")
+	return rev[:min(len(rev), 12)]
+}
+
+// Share is one route and its share of its priority tier's calls.
+type Share struct {
+	Route   origination.Route
+	Percent float64
+}
+
+// shares lists the routes of o with each one's share of its tier's calls;
+// a disabled origination carries none.
+func shares(o *origination.Origination) []Share {
+	if o == nil {
+		return nil
+	}
+	o = o.Clone().Normalize()
+	total := map[int]int{}
+	for _, r := range o.Routes {
+		total[r.Priority] += r.Weight
+	}
+	out := make([]Share, len(o.Routes))
+	for i, r := range o.Routes {
+		out[i] = Share{Route: r}
+		if !o.Disabled && total[r.Priority] > 0 {
+			out[i].Percent = 100 * float64(r.Weight) / float64(total[r.Priority])
+		}
+	}
+	return out
+}

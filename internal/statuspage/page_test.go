@@ -1,0 +1,203 @@
+package statuspage
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sipops/reconciler/internal/diff"
+	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/reconcile"
+	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/statuspage/pagetest"
+)
+
+var now = time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
+
+// injected is an error text a hostile or careless upstream could produce;
+// the page must show it as text, never run it.
+const injected = `put origination: <script>alert("x")</script> throttled`
+
+// overview is a loop state with one of everything the page shows: a
+// connector in sync with two routes sharing a tier 60/40, a failed one, a
+// newest revision both invalid and held, and one change.
+func overview() reconcile.Overview {
+	live := &origination.Origination{Routes: []origination.Route{
+		{Host: "sbc2.example.com", Port: 5060, Protocol: "UDP", Priority: 1, Weight: 40},
+		{Host: "sbc1.example.com", Port: 5060, Protocol: "UDP", Priority: 1, Weight: 60},
+	}}
+	retry := now.Add(30 * time.Second)
+	change := reconcile.Change{Time: now.Add(-2 * time.Minute), Revision: "sha256:0123456789abcdef0123", Trigger: "revision",
+		Key: "east", ID: "abcdef0123456789", Action: diff.Put, After: live}
+	return reconcile.Overview{
+		Source:      "git https://git.example.com/voice/specs.git",
+		SourceError: "fetch https://git.example.com/voice/specs.git: connection refused",
+		LastGood:    &reconcile.Revision{ID: "sha256:0123456789abcdef0123", Accepted: now.Add(-2 * time.Minute)},
+		Current:     &reconcile.Revision{ID: "fedcba9876543210fedc"},
+		Invalid:     []schema.Diagnostic{{File: "origination.cue", Line: 4, Column: 12, Message: `protocol: "udp" is not "TCP" or "UDP"`}},
+		Held:        []diff.Violation{{Kind: diff.TrafficLoss, Keys: []string{"east"}, Message: "east would lose every route (--allow-traffic-loss)"}},
+		Ready:       true,
+		LastSync:    now.Add(-5 * time.Second),
+		LastSuccess: now.Add(-5 * time.Second),
+		Drift:       "correct",
+		Connectors: []reconcile.Connector{
+			{Key: "east", ID: "abcdef0123456789", Name: "vc-east", Region: "us-east-1", State: reconcile.StateInSync, Desired: live, Live: live, LastChange: &change},
+			{Key: "west", Name: "vc-west", Region: "us-west-2", State: reconcile.StateFailed, Error: injected, NextRetry: &retry, Failures: 2},
+		},
+		Changes: []reconcile.Change{change},
+		Counts:  map[string]int{"in_sync": 1, "drifted": 0, "failed": 1, "pending": 0},
+	}
+}
+
+func serve(t *testing.T, path string) *http.Response {
+	t.Helper()
+	h := New(overview, 10*time.Second)
+	h.now = func() time.Time { return now }
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	return rec.Result()
+}
+
+func TestServeHTTP(t *testing.T) {
+	for _, tc := range []struct {
+		path        string
+		code        int
+		contentType string
+	}{
+		{"/", http.StatusOK, "text/html; charset=utf-8"},
+		{"/index.html", http.StatusNotFound, "text/plain; charset=utf-8"},
+		{"/status/", http.StatusNotFound, "text/plain; charset=utf-8"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			resp := serve(t, tc.path)
+			if resp.StatusCode != tc.code {
+				t.Errorf("status: got %d, want %d", resp.StatusCode, tc.code)
+			}
+			if got := resp.Header.Get("Content-Type"); got != tc.contentType {
+				t.Errorf("Content-Type: got %q, want %q", got, tc.contentType)
+			}
+		})
+	}
+}
+
+func page(t *testing.T) (string, *pagetest.Node) {
+	t.Helper()
+	b, err := io.ReadAll(serve(t, "/").Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b), pagetest.Parse(t, b)
+}
+
+func TestPageConnectors(t *testing.T) {
+	_, doc := page(t)
+	for _, tc := range []struct {
+		key, state string
+		shows      []string // text of the row, in any order
+	}{
+		{"east", "in_sync", []string{"vc-east · us-east-1 abcdef0123456789", "sbc1.example.com", "sbc2.example.com", "2m0s ago", "put on revision, revision 0123456789ab"}},
+		{"west", "failed", []string{"vc-west · us-west-2", injected, "retry 09:30:30", "no origination"}},
+	} {
+		t.Run(tc.key, func(t *testing.T) {
+			rows := doc.With("tr.connector", "data-key", tc.key)
+			if len(rows) != 1 {
+				t.Fatalf("got %d rows with data-key=%q, want 1", len(rows), tc.key)
+			}
+			row := rows[0]
+			if got := row.Attr["data-state"]; got != tc.state {
+				t.Errorf("data-state: got %q, want %q", got, tc.state)
+			}
+			if got := len(row.All("span.state." + tc.state)); got != 1 {
+				t.Errorf("got %d state badges with class %q, want 1", got, tc.state)
+			}
+			text := row.Content()
+			for _, s := range tc.shows {
+				if !strings.Contains(text, s) {
+					t.Errorf("row shows %q, want it to contain %q", text, s)
+				}
+			}
+		})
+	}
+}
+
+// TestPageOrder: connectors that need attention come before those in sync,
+// whatever their keys.
+func TestPageOrder(t *testing.T) {
+	_, doc := page(t)
+	var got []string
+	for _, row := range doc.All("tr.connector") {
+		got = append(got, row.Attr["data-key"])
+	}
+	if want := []string{"west", "east"}; !slices.Equal(got, want) {
+		t.Errorf("rows: got %v, want %v", got, want)
+	}
+}
+
+func TestPageShares(t *testing.T) {
+	_, doc := page(t)
+	row := doc.With("tr.connector", "data-key", "east")[0]
+	got := map[string]string{}
+	for _, tr := range row.All("table.routes")[0].All("tr")[1:] {
+		cells := tr.All("td")
+		got[cells[0].Content()] = cells[len(cells)-1].Content()
+	}
+	for host, want := range map[string]string{"sbc1.example.com": "60%", "sbc2.example.com": "40%"} {
+		if got[host] != want {
+			t.Errorf("share of %s: got %q, want %q (all: %v)", host, got[host], want, got)
+		}
+	}
+}
+
+func TestPageText(t *testing.T) {
+	_, doc := page(t)
+	text := doc.Content()
+	for _, tc := range []struct{ what, want string }{
+		{"counts", "Connectors (1 in sync, 0 drifted, 1 failed, 0 pending)"},
+		{"revision in force", "revision in force 0123456789ab accepted 2m0s ago"},
+		{"diagnostic", `origination.cue:4:12: protocol: "udp" is not "TCP" or "UDP"`},
+		{"violation", "[traffic-loss] east would lose every route (--allow-traffic-loss)"},
+		{"change log", "east 0123456789ab revision put none → sbc1.example.com:5060/UDP p1 w60"},
+		{"readiness", "ready"},
+		{"source error", "source cannot be read, the revision in force stays: fetch https://git.example.com/voice/specs.git: connection refused"},
+	} {
+		t.Run(tc.what, func(t *testing.T) {
+			if !strings.Contains(text, tc.want) {
+				t.Errorf("page shows %q, want it to contain %q", text, tc.want)
+			}
+		})
+	}
+	if got := len(doc.With("table", "id", "changes")[0].All("tr")); got != 2 {
+		t.Errorf("change log: got %d rows, want a header and 1 change", got)
+	}
+}
+
+var (
+	externalRE = regexp.MustCompile(`(?i)(src|href)\s*=\s*["']?\s*(https?:)?//`)
+	refreshRE  = regexp.MustCompile(`<meta http-equiv="refresh" content="10">`)
+)
+
+// TestPageSelfContained: the page loads nothing from elsewhere and runs no
+// script, so it works from a jump host with no internet and a strict CSP,
+// and an error text cannot inject anything.
+func TestPageSelfContained(t *testing.T) {
+	raw, _ := page(t)
+	for _, tc := range []struct {
+		what string
+		bad  bool
+	}{
+		{"a <script element", strings.Contains(strings.ToLower(raw), "<script")},
+		{"an external src or href", externalRE.MatchString(raw)},
+		{"the injected error unescaped", strings.Contains(raw, injected)},
+		{"no meta refresh of 10 s", !refreshRE.MatchString(raw)},
+		{"no escaped error", !strings.Contains(raw, `&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;`)},
+	} {
+		if tc.bad {
+			t.Errorf("page has %s", tc.what)
+		}
+	}
+}
