@@ -74,7 +74,7 @@ func (a *awsFlags) logger(std Stdio) *slog.Logger {
 // client returns the Chime port, configured from the SDK's standard chain
 // and the flags. region is the default region ("" = the AWS config's).
 func (a *awsFlags) client(ctx context.Context, region string, log *slog.Logger, obs chime.Observer) (*chime.Client, error) {
-	return chime.New(ctx, chime.Options{
+	return chime.New(ctx, chime.ClientOptions{
 		Endpoint: a.endpoint, Region: region, APIRate: a.apiRate, APIBurst: a.apiBurst,
 		MaxAttempts: a.maxAttempts, MaxBackoff: 20 * time.Second, Observer: obs, Logger: log,
 		ConfigOptions: a.configOptions,

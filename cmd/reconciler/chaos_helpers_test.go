@@ -41,7 +41,7 @@ func figure(t testing.TB, name string, format string, args ...any) {
 }
 
 // fleetOf is a spec of conns by id: sbc1 (weight w) and sbc2 (weight 50).
-func fleetOf(conns []sim.Connector, w int) string {
+func fleetOf(conns []sim.StoredConnector, w int) string {
 	var b strings.Builder
 	b.WriteString("package specs\n\nvoiceConnectors: {\n")
 	for _, c := range conns {
@@ -72,7 +72,7 @@ func inWorld(t testing.TB, w *simtest.World) lookup {
 }
 
 // behind lists the connectors of conns whose origination differs from want.
-func behind(get lookup, conns []sim.Connector, want *origination.Origination) []string {
+func behind(get lookup, conns []sim.StoredConnector, want *origination.Origination) []string {
 	var out []string
 	for _, c := range conns {
 		if !origination.Equal(get(c.ID), want) {
@@ -84,7 +84,7 @@ func behind(get lookup, conns []sim.Connector, want *origination.Origination) []
 
 // bystanders creates n connectors outside every spec, each with its own
 // origination, for checking that nothing unnamed is written.
-func bystanders(t testing.TB, w *simtest.World, n int) []sim.Connector {
+func bystanders(t testing.TB, w *simtest.World, n int) []sim.StoredConnector {
 	t.Helper()
 	conns := w.Connectors(t, "us-east-1", "other", n)
 	for i, c := range conns {
@@ -95,7 +95,7 @@ func bystanders(t testing.TB, w *simtest.World, n int) []sim.Connector {
 	return conns
 }
 
-func checkBystanders(t testing.TB, get lookup, conns []sim.Connector) {
+func checkBystanders(t testing.TB, get lookup, conns []sim.StoredConnector) {
 	t.Helper()
 	for i, c := range conns {
 		if got := get(c.ID); !origination.Equal(got, stray(i)) {
@@ -242,24 +242,24 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // fleetFromIDs reads the ids `reconciler sim --ids-file` wrote for
 // vc-0001...
-func fleetFromIDs(t testing.TB, path string) []sim.Connector {
+func fleetFromIDs(t testing.TB, path string) []sim.StoredConnector {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []sim.Connector
+	var out []sim.StoredConnector
 	for i, id := range strings.Fields(string(data)) {
-		out = append(out, sim.Connector{ID: id, Name: fmt.Sprintf("vc-%04d", i+1)})
+		out = append(out, sim.StoredConnector{ID: id, Name: fmt.Sprintf("vc-%04d", i+1)})
 	}
 	return out
 }
 
 // syntheticFleet is n connectors with well-formed ids, for loading only.
-func syntheticFleet(n int) []sim.Connector {
-	out := make([]sim.Connector, n)
+func syntheticFleet(n int) []sim.StoredConnector {
+	out := make([]sim.StoredConnector, n)
 	for i := range out {
-		out[i] = sim.Connector{ID: fmt.Sprintf("fleet%017d", i), Name: fmt.Sprintf("vc-%05d", i)}
+		out[i] = sim.StoredConnector{ID: fmt.Sprintf("fleet%017d", i), Name: fmt.Sprintf("vc-%05d", i)}
 	}
 	return out
 }

@@ -26,7 +26,7 @@ import (
 func TestChaosThrottleStorm(t *testing.T) {
 	simtest.Isolate(t)
 	n := *chaosN
-	w := simtest.Start(t, sim.Options{Rate: 60, Burst: 60})
+	w := simtest.Start(t, sim.Config{Rate: 60, Burst: 60})
 	fleet := w.Connectors(t, "us-east-1", "vc", n)
 	others := bystanders(t, w, 5)
 	inSync := 0
@@ -65,7 +65,7 @@ func TestChaosThrottleStorm(t *testing.T) {
 func TestChaosFaultsAndSpikes(t *testing.T) {
 	simtest.Isolate(t)
 	const n = 40
-	w := simtest.Start(t, sim.Options{FaultRate: 0.3, SpikeRate: 0.05, Spike: 2 * time.Second, Seed: 7})
+	w := simtest.Start(t, sim.Config{FaultRate: 0.3, SpikeRate: 0.05, Spike: 2 * time.Second, Seed: 7})
 	fleet := w.Connectors(t, "us-east-1", "vc", n)
 	others := bystanders(t, w, 3)
 	dir := t.TempDir()
@@ -144,7 +144,7 @@ func TestChaosSimKilledMidApply(t *testing.T) {
 func TestChaosDaemonKilledMidApply(t *testing.T) {
 	simtest.Isolate(t)
 	const n = 30
-	w := simtest.Start(t, sim.Options{Latency: 50 * time.Millisecond})
+	w := simtest.Start(t, sim.Config{Latency: 50 * time.Millisecond})
 	fleet := w.Connectors(t, "us-east-1", "vc", n)
 	others := bystanders(t, w, 3)
 	dir := t.TempDir()
@@ -184,7 +184,7 @@ func TestChaosDaemonKilledMidApply(t *testing.T) {
 func TestChaosConcurrentWriter(t *testing.T) {
 	simtest.Isolate(t)
 	const n, touched = 20, 5
-	w := simtest.Start(t, sim.Options{Latency: 50 * time.Millisecond})
+	w := simtest.Start(t, sim.Config{Latency: 50 * time.Millisecond})
 	fleet := w.Connectors(t, "us-east-1", "vc", n)
 	others := bystanders(t, w, 3)
 	dir := t.TempDir()
@@ -227,7 +227,7 @@ func TestChaosConcurrentWriter(t *testing.T) {
 func TestChaosGitRemoteAway(t *testing.T) {
 	simtest.Isolate(t)
 	const n = 5
-	w := simtest.Start(t, sim.Options{})
+	w := simtest.Start(t, sim.Config{})
 	fleet := w.Connectors(t, "us-east-1", "vc", n)
 	repo := gittest.NewRepo(t)
 	v1 := repo.Commit(t, "v1", map[string]string{"fleet.cue": fleetOf(fleet, 50)})
@@ -276,7 +276,7 @@ func TestChaosGitRemoteAway(t *testing.T) {
 // connectors, the revisions that must change nothing, and the check.
 type badRevisions struct {
 	w        *simtest.World
-	fleet    []sim.Connector
+	fleet    []sim.StoredConnector
 	outside  string // a .cue file outside any spec directory
 	invalid  string
 	tooBig   string // the error naming the limit
@@ -286,7 +286,7 @@ type badRevisions struct {
 
 func newBadRevisions(t *testing.T) *badRevisions {
 	simtest.Isolate(t)
-	w := simtest.Start(t, sim.Options{})
+	w := simtest.Start(t, sim.Config{})
 	fleet := w.Connectors(t, "us-east-1", "vc", 3)
 	outside := filepath.Join(t.TempDir(), "outside.cue")
 	gittest.WriteFile(t, outside, fleetOf(fleet, 1))
@@ -454,7 +454,7 @@ func TestChaosStateDir(t *testing.T) {
 			t.Fatalf("this test mounts a 64 KiB tmpfs, which needs root (CAP_SYS_ADMIN): %v\n%s", err, out)
 		}
 		t.Cleanup(func() { execCmd("umount", full) })
-		w := simtest.Start(t, sim.Options{})
+		w := simtest.Start(t, sim.Config{})
 		fleet := w.Connectors(t, "us-east-1", "vc", 2)
 		repo := gittest.NewRepo(t)
 		noise := make([]byte, 256<<10)

@@ -38,7 +38,7 @@ func fleetSpec(w *simtest.World, w0 int) string {
 //	go test -run '^$' -bench WebhookToPut1000 -benchtime 1x ./cmd/reconciler
 func BenchmarkWebhookToPut1000(b *testing.B) {
 	simtest.Isolate(b)
-	w := simtest.Start(b, sim.Options{})
+	w := simtest.Start(b, sim.Config{})
 	w.Connectors(b, "us-east-1", "vc", 1000)
 	repo := gittest.NewRepo(b)
 	repo.Commit(b, "fleet", map[string]string{"fleet.cue": fleetSpec(w, 50)})
@@ -77,7 +77,7 @@ func BenchmarkWebhookToPut1000(b *testing.B) {
 // from a file save to the Put the simulator sees (goal ≤ 1 s).
 func BenchmarkSaveToPut10(b *testing.B) {
 	simtest.Isolate(b)
-	w := simtest.Start(b, sim.Options{})
+	w := simtest.Start(b, sim.Config{})
 	w.Connectors(b, "us-east-1", "vc", 10)
 	dir := b.TempDir()
 	gittest.WriteFile(b, dir+"/fleet.cue", fleetSpec(w, 50))

@@ -227,7 +227,7 @@ func routesA(w int) string {
 
 func newWorld(t *testing.T, n int) *simtest.World {
 	t.Helper()
-	w := simtest.Start(t, sim.Options{})
+	w := simtest.Start(t, sim.Config{})
 	w.Connectors(t, "us-east-1", "vc", n)
 	return w
 }

@@ -123,14 +123,14 @@ func demoSpecs(dir string) (string, func(), error) {
 
 // startDemoSim serves a simulator holding the connectors of the examples on a
 // loopback port until ctx ends.
-func startDemoSim(ctx context.Context) (*sim.Server, string, error) {
-	s, err := sim.New(sim.Options{Latency: 20 * time.Millisecond})
+func startDemoSim(ctx context.Context) (*sim.Service, string, error) {
+	s, err := sim.New(sim.Config{Latency: 20 * time.Millisecond})
 	if err != nil {
 		return nil, "", err
 	}
 	for _, c := range demoConnectors {
 		id := c.id
-		var vc sim.Connector
+		var vc sim.StoredConnector
 		if id == "" {
 			vc, err = s.CreateConnector(c.name, c.region, c.encrypted)
 		} else {
@@ -155,7 +155,7 @@ func startDemoSim(ctx context.Context) (*sim.Server, string, error) {
 
 // injectDrift changes one weight of a random managed connector every
 // interval, as a colleague in the console would.
-func injectDrift(ctx context.Context, std Stdio, s *sim.Server, every time.Duration) {
+func injectDrift(ctx context.Context, std Stdio, s *sim.Service, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {

@@ -43,7 +43,7 @@ func (p *preflightFlags) setup(engine *reconcile.Engine, observe func(ok bool)) 
 	engine.SetPreflight(mode, func(ctx context.Context, keys []origination.Key) map[origination.Key]diff.Preflight {
 		c := preflight.New(p.timeout) // a fresh cache per plan
 		if observe != nil {
-			c.Observe = func(r preflight.Result) { observe(r.OK) }
+			c.Observe = func(r preflight.ProbeResult) { observe(r.OK) }
 		}
 		out := map[origination.Key]diff.Preflight{}
 		for k, r := range c.CheckAll(ctx, keys) {
@@ -53,6 +53,6 @@ func (p *preflightFlags) setup(engine *reconcile.Engine, observe func(ok bool)) 
 	})
 }
 
-func toDiff(r preflight.Result) diff.Preflight {
+func toDiff(r preflight.ProbeResult) diff.Preflight {
 	return diff.Preflight{OK: r.OK, Detail: r.Detail()}
 }

@@ -28,7 +28,7 @@ type preflightPeer struct {
 // preflightWorld starts real SIP peers (sipp), closed ports, garbage and
 // silent peers, a simulator with one connector per peer, and a spec giving
 // connector vc-000i a route to peer i.
-func preflightWorld(t *testing.T) (*simtest.World, string, []preflightPeer, []sim.Connector) {
+func preflightWorld(t *testing.T) (*simtest.World, string, []preflightPeer, []sim.StoredConnector) {
 	simtest.Isolate(t)
 	peers := []preflightPeer{
 		{"udp", siptest.Sipp(t, "udp"), true, `\[preflight: SIP/2\.0 200 OK in (<1|\d+)ms\]`},
@@ -39,7 +39,7 @@ func preflightWorld(t *testing.T) (*simtest.World, string, []preflightPeer, []si
 		{"tcp", siptest.Garbage(t, "tcp"), false, `\[preflight FAILED: not a SIP response: status line "HELLO this is not SIP"\]`},
 		{"udp", silentUDP(t), false, `\[preflight FAILED: no answer within 700ms\]`},
 	}
-	w := simtest.Start(t, sim.Options{})
+	w := simtest.Start(t, sim.Config{})
 	cs := w.Connectors(t, "us-east-1", "vc", len(peers))
 	dir := t.TempDir()
 	var spec strings.Builder

@@ -100,8 +100,8 @@ func daemon(ctx context.Context, std Stdio, f *runFlags) error {
 		return err
 	}
 	srv, err := metrics.NewServer(metrics.ServerOptions{
-		Addr: f.listen, Gatherer: reg, Status: func() any { return loop.Status() }, Ready: loop.Ready,
-		Page:          statuspage.New(loop.Status, 10*time.Second),
+		Addr: f.listen, Gatherer: reg, Status: func() any { return loop.Overview() }, Ready: loop.Ready,
+		Page:          statuspage.New(loop.Overview, 10*time.Second),
 		WebhookSecret: secret, OnWebhook: src.poke, Logger: log.With("component", "http"),
 	})
 	if err != nil {

@@ -147,7 +147,7 @@ func TestRunLocalDir(t *testing.T) {
 // and no write was cut off.
 func TestRunSIGTERMDuringSlowApply(t *testing.T) {
 	simtest.Isolate(t)
-	w := simtest.Start(t, sim.Options{Latency: 300 * time.Millisecond})
+	w := simtest.Start(t, sim.Config{Latency: 300 * time.Millisecond})
 	w.Connectors(t, "us-east-1", "vc", 16)
 	dir := t.TempDir()
 	gittest.WriteFile(t, dir+"/fleet.cue", fleetSpec(w, 50))

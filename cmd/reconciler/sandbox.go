@@ -27,9 +27,9 @@ const loadSpecCommand = "__load-spec"
 const exitMemory = 3
 
 type loadRequest struct {
-	Files       []schema.File  `json:"files"`
-	Options     schema.Options `json:"options"`
-	MemoryBytes uint64         `json:"memory_bytes"`
+	Files       []schema.File      `json:"files"`
+	Options     schema.LoadOptions `json:"options"`
+	MemoryBytes uint64             `json:"memory_bytes"`
 }
 
 type loadResponse struct {
@@ -55,7 +55,7 @@ func newSandbox(timeout time.Duration, memory uint64) (*sandbox, error) {
 }
 
 // load evaluates files like schema.Load, in a bounded child process.
-func (s *sandbox) load(files []schema.File, opts schema.Options) (*schema.Spec, error) {
+func (s *sandbox) load(files []schema.File, opts schema.LoadOptions) (*schema.Spec, error) {
 	req, err := json.Marshal(loadRequest{Files: files, Options: opts, MemoryBytes: s.memory})
 	if err != nil {
 		return nil, err

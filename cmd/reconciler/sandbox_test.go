@@ -26,7 +26,7 @@ voiceConnectors: vc2: {id: "abcdef1ghij2klmno3pqr5", origination: disabled: len(
 func TestSandbox(t *testing.T) {
 	good := []schema.File{{Path: "a.cue", Data: []byte(specFile(50))}}
 	bad := []schema.File{{Path: "a.cue", Data: []byte(strings.Replace(specFile(0), `"UDP"`, `"udp"`, 1))}}
-	opts := schema.Options{DefaultRegion: "us-east-1"}
+	opts := schema.LoadOptions{DefaultRegion: "us-east-1"}
 	tests := []struct {
 		name    string
 		files   []schema.File

@@ -42,7 +42,7 @@ func serveGitHTTP(t *testing.T, root string) *httptest.Server {
 // its logs, /status, /metrics, the status page, probes or error output.
 func TestSecurityNoSecretLeaks(t *testing.T) {
 	simtest.Isolate(t)
-	w := simtest.Start(t, sim.Options{})
+	w := simtest.Start(t, sim.Config{})
 	fleet := w.Connectors(t, "us-east-1", "vc", 2)
 	repo := gittest.NewRepo(t)
 	repo.Commit(t, "fleet", map[string]string{"fleet.cue": fleetOf(fleet, 50)})
@@ -92,7 +92,7 @@ func TestSecurityNoSecretLeaks(t *testing.T) {
 // over 1 MiB is 413.
 func TestSecurityWebhook(t *testing.T) {
 	simtest.Isolate(t)
-	w := simtest.Start(t, sim.Options{})
+	w := simtest.Start(t, sim.Config{})
 	fleet := w.Connectors(t, "us-east-1", "vc", 2)
 	repo := gittest.NewRepo(t)
 	repo.Commit(t, "fleet", map[string]string{"fleet.cue": fleetOf(fleet, 50)})
@@ -165,7 +165,7 @@ func TestSecurityDefaults(t *testing.T) {
 		t.Errorf("run -h does not show a loopback default for --listen:\n%s", out)
 	}
 
-	w := simtest.Start(t, sim.Options{})
+	w := simtest.Start(t, sim.Config{})
 	repo := gittest.NewRepo(t)
 	repo.Commit(t, "fleet", map[string]string{"fleet.cue": fleetOf(w.Connectors(t, "us-east-1", "vc", 1), 50)})
 	srv := gittest.Serve(t, repo.Root)

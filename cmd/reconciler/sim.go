@@ -23,7 +23,7 @@ type simConfig struct {
 	connectors int
 	idsFile    string
 	logLevel   slog.Level
-	opts       sim.Options
+	opts       sim.Config
 }
 
 func (c *simConfig) validate() error {
@@ -116,7 +116,7 @@ func serveSim(ctx context.Context, out io.Writer, log *slog.Logger, cfg simConfi
 	return nil
 }
 
-func serve(ctx context.Context, ln net.Listener, h http.Handler, o sim.Options) error {
+func serve(ctx context.Context, ln net.Listener, h http.Handler, o sim.Config) error {
 	hs := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -144,7 +144,7 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, o sim.Options) 
 
 // precreate makes sure connectors vc-0001..vc-N exist in region, reusing
 // those a state file already holds, and returns their ids in name order.
-func precreate(srv *sim.Server, region string, n int) ([]string, error) {
+func precreate(srv *sim.Service, region string, n int) ([]string, error) {
 	byName := map[string]string{}
 	for _, c := range srv.Connectors(region) {
 		byName[c.Name] = c.ID

@@ -64,12 +64,12 @@ func simCmd(ts *testscript.TestScript, neg bool, args []string) {
 type simKey struct{}
 
 type simState struct {
-	server *sim.Server
+	server *sim.Service
 	ids    map[string]string // connector id by name
 }
 
-func scriptSim(ts *testscript.TestScript, args []string, ids map[string]string) *sim.Server {
-	s, err := sim.New(sim.Options{})
+func scriptSim(ts *testscript.TestScript, args []string, ids map[string]string) *sim.Service {
+	s, err := sim.New(sim.Config{})
 	ts.Check(err)
 	n := 1
 	if len(args) > 1 {

@@ -35,7 +35,7 @@ func TestSoak(t *testing.T) {
 		t.Skip("opt-in long run: give -soak DURATION")
 	}
 	simtest.Isolate(t)
-	w := simtest.Start(t, sim.Options{})
+	w := simtest.Start(t, sim.Config{})
 	fleet := w.Connectors(t, "us-east-1", "vc", *soakN)
 	repo := gittest.NewRepo(t)
 	weights := make([]int, len(fleet))
@@ -123,7 +123,7 @@ func (p *proc) resources(t *testing.T) resources {
 }
 
 // weightedFleet is fleetOf with sbc1's weight per connector.
-func weightedFleet(conns []sim.Connector, weights []int) string {
+func weightedFleet(conns []sim.StoredConnector, weights []int) string {
 	var b strings.Builder
 	b.WriteString("package specs\n\nvoiceConnectors: {\n")
 	for i, c := range conns {

@@ -46,8 +46,8 @@ func requireSource(dir string) string {
 	return ""
 }
 
-func (s *specFlags) options() schema.Options {
-	return schema.Options{DefaultRegion: s.region, MaxRoutes: s.maxRoutes}
+func (s *specFlags) options() schema.LoadOptions {
+	return schema.LoadOptions{DefaultRegion: s.region, MaxRoutes: s.maxRoutes}
 }
 
 func runValidate(_ context.Context, std Stdio, args []string) int {
@@ -83,15 +83,15 @@ func runValidate(_ context.Context, std Stdio, args []string) int {
 
 // validation is the result of validate, also its JSON output.
 type validation struct {
-	Source     string              `json:"source"`
-	Valid      bool                `json:"valid"`
-	Errors     []schema.Diagnostic `json:"errors"`
-	Warnings   []schema.Diagnostic `json:"warnings"`
-	Connectors []schema.Connector  `json:"connectors"`
+	Source     string                    `json:"source"`
+	Valid      bool                      `json:"valid"`
+	Errors     []schema.Diagnostic       `json:"errors"`
+	Warnings   []schema.Diagnostic       `json:"warnings"`
+	Connectors []schema.DesiredConnector `json:"connectors"`
 }
 
 func newValidation(source string, spec *schema.Spec, inv *schema.InvalidError) validation {
-	r := validation{Source: source, Errors: []schema.Diagnostic{}, Warnings: []schema.Diagnostic{}, Connectors: []schema.Connector{}}
+	r := validation{Source: source, Errors: []schema.Diagnostic{}, Warnings: []schema.Diagnostic{}, Connectors: []schema.DesiredConnector{}}
 	if inv != nil {
 		r.Errors = inv.Errors
 		r.Warnings = append(r.Warnings, inv.Warnings...)

@@ -18,7 +18,7 @@ import (
 // use: SDK clients and rate limiters are per region and shared by all callers.
 type Client struct {
 	cfg     aws.Config // loaded once by New; copied per region
-	opts    Options
+	opts    ClientOptions
 	retryer *retry.Standard
 
 	mu      sync.Mutex
@@ -34,7 +34,7 @@ type regional struct {
 // New loads the AWS configuration once, through the SDK's standard chain
 // (environment, shared config and profiles, SSO, web identity, IMDS). SDK
 // clients are created per region on first use.
-func New(ctx context.Context, opts Options) (*Client, error) {
+func New(ctx context.Context, opts ClientOptions) (*Client, error) {
 	if err := opts.validate(); err != nil {
 		return nil, fmt.Errorf("chime options: %w", err)
 	}
@@ -55,7 +55,7 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 }
 
 // DefaultRegion is the region used for calls that name none; "" if neither
-// Options.Region nor the AWS config set one.
+// ClientOptions.Region nor the AWS config set one.
 func (c *Client) DefaultRegion() string { return c.opts.Region }
 
 // region returns the resolved region name and its client, creating it on

@@ -13,8 +13,9 @@ import (
 // pageSize is the largest page ListVoiceConnectors allows.
 const pageSize = 100
 
-// Connector is a Voice Connector as the reconciler needs to know it.
-type Connector struct {
+// VoiceConnector is a Voice Connector as the service describes it: the live
+// attributes the reconciler needs, not its origination.
+type VoiceConnector struct {
 	ID, Name, Region, ARN string
 	RequireEncryption     bool
 }
@@ -22,8 +23,8 @@ type Connector struct {
 // ListConnectors returns every Voice Connector in region ("" = the default
 // region), reading all pages. Each page is one request with its own
 // CallTimeout and retries.
-func (c *Client) ListConnectors(ctx context.Context, region string) ([]Connector, error) {
-	var out []Connector
+func (c *Client) ListConnectors(ctx context.Context, region string) ([]VoiceConnector, error) {
+	var out []VoiceConnector
 	err := c.do(ctx, region, opListConnectors, "list voice connectors", func(ctx context.Context, r request) error {
 		in := &chimesdkvoice.ListVoiceConnectorsInput{MaxResults: aws.Int32(pageSize)}
 		pages := chimesdkvoice.NewListVoiceConnectorsPaginator(r.api, in,
@@ -50,8 +51,8 @@ func (c *Client) nextPage(ctx context.Context, p *chimesdkvoice.ListVoiceConnect
 
 // GetConnector returns one Voice Connector. A missing connector is an error
 // for which IsNotFound is true.
-func (c *Client) GetConnector(ctx context.Context, region, id string) (Connector, error) {
-	var out Connector
+func (c *Client) GetConnector(ctx context.Context, region, id string) (VoiceConnector, error) {
+	var out VoiceConnector
 	err := c.do(ctx, region, opGetConnector, "get voice connector "+id, func(ctx context.Context, r request) error {
 		ctx, cancel := c.bounded(ctx)
 		defer cancel()
@@ -70,11 +71,11 @@ func (c *Client) GetConnector(ctx context.Context, region, id string) (Connector
 
 // connectorFrom converts the SDK's shape; region is the one that was asked,
 // used when the service does not echo AwsRegion.
-func connectorFrom(vc types.VoiceConnector, region string) Connector {
+func connectorFrom(vc types.VoiceConnector, region string) VoiceConnector {
 	if vc.AwsRegion != "" {
 		region = string(vc.AwsRegion)
 	}
-	return Connector{
+	return VoiceConnector{
 		ID:                aws.ToString(vc.VoiceConnectorId),
 		Name:              aws.ToString(vc.Name),
 		Region:            region,

@@ -57,7 +57,7 @@ func (r *record) get() []string {
 func TestListConnectorsReadsAllPages(t *testing.T) {
 	var sizes record
 	srv := serve(t, listHandler(250, &sizes))
-	c := newTestClient(t, srv.URL, Options{})
+	c := newTestClient(t, srv.URL, ClientOptions{})
 	got, err := c.ListConnectors(t.Context(), "eu-west-1")
 	if err != nil {
 		t.Fatalf("ListConnectors: %v", err)
@@ -68,7 +68,7 @@ func TestListConnectorsReadsAllPages(t *testing.T) {
 	if got := fmt.Sprint(sizes.get()); got != "[100 100 100]" {
 		t.Errorf("got max-results %v, want [100 100 100]", got)
 	}
-	want := Connector{ID: "vc00000000000000000249", Name: "vc-249", Region: "eu-west-1",
+	want := VoiceConnector{ID: "vc00000000000000000249", Name: "vc-249", Region: "eu-west-1",
 		ARN: "arn:aws:chime:eu-west-1:123456789012:vc/vc00000000000000000249"}
 	if got[249] != want {
 		t.Errorf("got last %+v, want %+v", got[249], want)
@@ -79,13 +79,13 @@ func TestGetConnector(t *testing.T) {
 	srv := serve(t, answer(200, `{"VoiceConnector":{"VoiceConnectorId":"`+testID+`","Name":"sbc-east",
 		"RequireEncryption":true,"VoiceConnectorArn":"arn:aws:chime:us-east-1:123456789012:vc/`+testID+`",
 		"CreatedTimestamp":"2019-06-04T18:46:56.508Z"}}`))
-	c := newTestClient(t, srv.URL, Options{})
+	c := newTestClient(t, srv.URL, ClientOptions{})
 	got, err := c.GetConnector(t.Context(), "", testID)
 	if err != nil {
 		t.Fatalf("GetConnector: %v", err)
 	}
 	// Without AwsRegion in the answer, the region asked is reported.
-	want := Connector{ID: testID, Name: "sbc-east", Region: "us-east-1", RequireEncryption: true,
+	want := VoiceConnector{ID: testID, Name: "sbc-east", Region: "us-east-1", RequireEncryption: true,
 		ARN: "arn:aws:chime:us-east-1:123456789012:vc/" + testID}
 	if got != want {
 		t.Errorf("got %+v, want %+v", got, want)
@@ -99,7 +99,7 @@ func TestEndpointFromEnvironment(t *testing.T) {
 			srv := serve(t, f)
 			isolateAWS(t)
 			t.Setenv(name, srv.URL)
-			c := newClient(t, "", Options{})
+			c := newClient(t, "", ClientOptions{})
 			if _, err := c.GetOrigination(t.Context(), "", testID); err != nil {
 				t.Fatalf("GetOrigination: %v", err)
 			}
@@ -114,7 +114,7 @@ func TestRegionsAreIsolated(t *testing.T) {
 	f := &flaky{ok: answer(200, `{}`)}
 	// One request per second per region: a second call in the same region
 	// would wait a second, one in another region must not.
-	c := newTestClient(t, serve(t, f).URL, Options{APIRate: 1, APIBurst: 1})
+	c := newTestClient(t, serve(t, f).URL, ClientOptions{APIRate: 1, APIBurst: 1})
 	start := time.Now()
 	for _, region := range []string{"us-east-1", "eu-west-1"} {
 		if _, err := c.GetOrigination(t.Context(), region, testID); err != nil {
@@ -138,7 +138,7 @@ func TestRegionsAreIsolated(t *testing.T) {
 func TestNoRegion(t *testing.T) {
 	isolateAWS(t)
 	os.Unsetenv("AWS_REGION")
-	c := newClient(t, "http://127.0.0.1:1", Options{})
+	c := newClient(t, "http://127.0.0.1:1", ClientOptions{})
 	if got := c.DefaultRegion(); got != "" {
 		t.Errorf("got default region %q, want none", got)
 	}

@@ -7,7 +7,7 @@
 //
 // New loads the AWS configuration once (config.LoadDefaultConfig: env,
 // shared config and profiles, SSO, web identity, IMDS). The endpoint is the
-// SDK's standard one unless Options.Endpoint is set; AWS_ENDPOINT_URL_CHIME_SDK_VOICE
+// SDK's standard one unless ClientOptions.Endpoint is set; AWS_ENDPOINT_URL_CHIME_SDK_VOICE
 // and AWS_ENDPOINT_URL are honoured by the SDK itself. One SDK client per
 // region is created on first use and cached, each with its own client-side
 // rate limiter shared by every caller in the process.
@@ -16,16 +16,16 @@
 //
 // A middleware placed right after the SDK's retry middleware runs once per
 // attempt, so retries pass through it too. It waits for the region's rate
-// limiter (Options.APIRate and APIBurst), so the configured rate bounds what
+// limiter (ClientOptions.APIRate and APIBurst), so the configured rate bounds what
 // the service sees, retries included; then it gives the attempt its own
-// Options.Timeout. A request as a whole (all attempts, waits and backoff) is
-// bounded by Options.CallTimeout and by the caller's context: cancellation
+// ClientOptions.Timeout. A request as a whole (all attempts, waits and backoff) is
+// bounded by ClientOptions.CallTimeout and by the caller's context: cancellation
 // ends a limiter wait or a backoff sleep at once.
 //
 // # Retries and throttling
 //
 // The retryer is the SDK's standard one (jittered exponential backoff capped
-// at Options.MaxBackoff, Options.MaxAttempts attempts) with two changes.
+// at ClientOptions.MaxBackoff, ClientOptions.MaxAttempts attempts) with two changes.
 //
 // ThrottledClientException is registered as a retryable throttle. The
 // service answers throttling with that modeled error and HTTP 429, but the
@@ -49,7 +49,7 @@
 //
 // # Metrics
 //
-// Options.Observer gets Request once per logical call with its final outcome
+// ClientOptions.Observer gets Request once per logical call with its final outcome
 // and total latency, Retry once per attempt after the first, and Throttle
 // once per throttled attempt.
 package chime

@@ -47,7 +47,7 @@ func TestClassification(t *testing.T) {
 func TestConnectionErrorIsRetriedAndTransient(t *testing.T) {
 	obs := &countingObserver{}
 	// Nothing listens on port 1: every attempt is refused.
-	c := newTestClient(t, "http://127.0.0.1:1", Options{MaxAttempts: 2, Observer: obs})
+	c := newTestClient(t, "http://127.0.0.1:1", ClientOptions{MaxAttempts: 2, Observer: obs})
 	_, err := c.GetOrigination(t.Context(), "", testID)
 	if !IsTransient(err) {
 		t.Errorf("got IsTransient false for %v, want true", err)
@@ -63,7 +63,7 @@ func TestConnectionErrorIsRetriedAndTransient(t *testing.T) {
 
 func TestOptionsValidate(t *testing.T) {
 	isolateAWS(t)
-	for _, o := range []Options{{APIRate: -1}, {MaxAttempts: -1}, {Timeout: -1}} {
+	for _, o := range []ClientOptions{{APIRate: -1}, {MaxAttempts: -1}, {Timeout: -1}} {
 		if _, err := New(t.Context(), o); err == nil {
 			t.Errorf("New(%+v): got no error, want one", o)
 		}

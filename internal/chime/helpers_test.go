@@ -44,7 +44,7 @@ var noWait = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { 
 
 // newTestClient isolates the AWS environment and returns a client for
 // endpoint, as newClient does.
-func newTestClient(t *testing.T, endpoint string, opts Options) *Client {
+func newTestClient(t *testing.T, endpoint string, opts ClientOptions) *Client {
 	t.Helper()
 	isolateAWS(t)
 	return newClient(t, endpoint, opts)
@@ -53,7 +53,7 @@ func newTestClient(t *testing.T, endpoint string, opts Options) *Client {
 // newClient returns a Client for endpoint (empty = from the environment)
 // with static credentials. Retries do not wait unless opts set a Backoff or
 // a MaxBackoff (the SDK's own backoff capped at it).
-func newClient(t *testing.T, endpoint string, opts Options) *Client {
+func newClient(t *testing.T, endpoint string, opts ClientOptions) *Client {
 	t.Helper()
 	opts.Endpoint = endpoint
 	if opts.Backoff == nil && opts.MaxBackoff == 0 {

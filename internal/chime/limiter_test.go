@@ -13,7 +13,7 @@ import (
 func TestLimiterHoldsBurstToRate(t *testing.T) {
 	const calls, perSecond = 20, 10.0
 	f := &flaky{ok: answer(200, `{}`)}
-	c := newTestClient(t, serve(t, f).URL, Options{APIRate: perSecond, APIBurst: 1})
+	c := newTestClient(t, serve(t, f).URL, ClientOptions{APIRate: perSecond, APIBurst: 1})
 	start := time.Now()
 	var wg sync.WaitGroup
 	for range calls {
@@ -40,7 +40,7 @@ func TestLimiterHoldsBurstToRate(t *testing.T) {
 // limiter: 5 attempts at 20/s burst 1 need 4 intervals of 50 ms.
 func TestLimiterCoversRetries(t *testing.T) {
 	f := &flaky{fail: repeat(503, 4), ok: answer(200, `{}`)}
-	c := newTestClient(t, serve(t, f).URL, Options{APIRate: 20, APIBurst: 1})
+	c := newTestClient(t, serve(t, f).URL, ClientOptions{APIRate: 20, APIBurst: 1})
 	start := time.Now()
 	if _, err := c.GetOrigination(t.Context(), "", testID); err != nil {
 		t.Fatalf("GetOrigination: %v", err)
@@ -55,7 +55,7 @@ func TestLimiterCoversRetries(t *testing.T) {
 func TestCancelDuringLimiterWait(t *testing.T) {
 	f := &flaky{ok: answer(200, `{}`)}
 	// One token every 100 s: the second call can only wait.
-	c := newTestClient(t, serve(t, f).URL, Options{APIRate: 0.01, APIBurst: 1})
+	c := newTestClient(t, serve(t, f).URL, ClientOptions{APIRate: 0.01, APIBurst: 1})
 	if _, err := c.GetOrigination(t.Context(), "", testID); err != nil {
 		t.Fatalf("first GetOrigination: %v", err)
 	}

@@ -39,7 +39,7 @@ func TestObserverCounts(t *testing.T) {
 			obs := &countingObserver{}
 			f := &flaky{fail: tt.fail, ok: answer(200, `{}`)}
 			// The SDK's own backoff, capped low, so this also covers MaxBackoff.
-			c := newTestClient(t, serve(t, f).URL, Options{Observer: obs, MaxBackoff: 5 * time.Millisecond})
+			c := newTestClient(t, serve(t, f).URL, ClientOptions{Observer: obs, MaxBackoff: 5 * time.Millisecond})
 			_ = tt.call(t, c)
 			if got := obs.snapshot(); !maps.Equal(got, tt.want) {
 				t.Errorf("got %v, want %v", got, tt.want)

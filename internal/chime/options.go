@@ -18,10 +18,10 @@ const (
 	DefaultCallTimeout = 2 * time.Minute
 )
 
-// Options configure a Client. The zero value is usable: AWS settings come
+// ClientOptions configure a Client. The zero value is usable: AWS settings come
 // from the SDK's standard chain, there is no client-side rate limit, and
 // every call makes up to DefaultMaxAttempts attempts.
-type Options struct {
+type ClientOptions struct {
 	// Endpoint overrides the service endpoint (--endpoint). Empty means the
 	// SDK's standard resolution, which honours AWS_ENDPOINT_URL_CHIME_SDK_VOICE,
 	// AWS_ENDPOINT_URL and endpoint_url in the shared config.
@@ -65,7 +65,7 @@ type Options struct {
 	ClientOptions []func(*chimesdkvoice.Options)
 }
 
-func (o Options) withDefaults() Options {
+func (o ClientOptions) withDefaults() ClientOptions {
 	if o.MaxAttempts == 0 {
 		o.MaxAttempts = DefaultMaxAttempts
 	}
@@ -90,7 +90,7 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-func (o Options) validate() error {
+func (o ClientOptions) validate() error {
 	var errs []error
 	if o.APIRate < 0 {
 		errs = append(errs, errors.New("api rate must not be negative"))

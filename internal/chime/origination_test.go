@@ -41,7 +41,7 @@ func TestGetOriginationNormalises(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := serve(t, tt.handler)
-			c := newTestClient(t, srv.URL, Options{})
+			c := newTestClient(t, srv.URL, ClientOptions{})
 			got, err := c.GetOrigination(t.Context(), "", testID)
 			if err != nil {
 				t.Fatalf("GetOrigination: got error %v, want none", err)
@@ -63,7 +63,7 @@ func TestPutOriginationSendsAndNormalises(t *testing.T) {
 		bodies <- body
 		answer(200, `{"Origination":{"Disabled":false,"Routes":[{"Host":"h","Protocol":"UDP","Priority":1,"Weight":1}]}}`)(w, r)
 	}))
-	c := newTestClient(t, srv.URL, Options{})
+	c := newTestClient(t, srv.URL, ClientOptions{})
 	desired := &origination.Origination{Routes: []origination.Route{{Host: "h", Protocol: "UDP", Priority: 1, Weight: 1}}}
 	got, err := c.PutOrigination(t.Context(), "", testID, desired)
 	if err != nil {
@@ -94,7 +94,7 @@ func jsonEqual(t *testing.T, got []byte, want string) bool {
 
 func TestPutOriginationRefusesNil(t *testing.T) {
 	f := &flaky{ok: answer(200, `{}`)}
-	c := newTestClient(t, serve(t, f).URL, Options{})
+	c := newTestClient(t, serve(t, f).URL, ClientOptions{})
 	_, err := c.PutOrigination(t.Context(), "", testID, nil)
 	if err == nil || f.requests() != 0 {
 		t.Errorf("got error %v after %d requests, want an error and no request", err, f.requests())
@@ -103,7 +103,7 @@ func TestPutOriginationRefusesNil(t *testing.T) {
 
 func TestNotFoundStaysAnError(t *testing.T) {
 	f := &flaky{ok: func(w http.ResponseWriter, _ *http.Request) { writeError(w, 404) }}
-	c := newTestClient(t, serve(t, f).URL, Options{})
+	c := newTestClient(t, serve(t, f).URL, ClientOptions{})
 	o := &origination.Origination{Disabled: true}
 	calls := map[string]func() error{
 		"get voice connector " + testID + " in us-east-1: ": func() error {
@@ -139,7 +139,7 @@ func TestDeleteOrigination(t *testing.T) {
 	c := newTestClient(t, serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		methods <- r.Method
 		w.WriteHeader(http.StatusNoContent)
-	})).URL, Options{})
+	})).URL, ClientOptions{})
 	if err := c.DeleteOrigination(t.Context(), "", testID); err != nil {
 		t.Fatalf("DeleteOrigination: %v", err)
 	}

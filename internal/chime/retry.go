@@ -8,7 +8,7 @@ import (
 // newRetryer builds the SDK's standard retryer with the changes explained in
 // the package documentation: ThrottledClientException is retried as a
 // throttle, and there is no retry quota.
-func newRetryer(o Options) *retry.Standard {
+func newRetryer(o ClientOptions) *retry.Standard {
 	return retry.NewStandard(func(so *retry.StandardOptions) {
 		so.MaxAttempts = o.MaxAttempts
 		so.MaxBackoff = o.MaxBackoff

@@ -35,7 +35,7 @@ func TestRetries(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := &flaky{fail: tt.fail, ok: answer(200, `{"VoiceConnector":{"VoiceConnectorId":"x"}}`)}
-			c := newTestClient(t, serve(t, f).URL, Options{})
+			c := newTestClient(t, serve(t, f).URL, ClientOptions{})
 			_, err := c.GetConnector(t.Context(), "", testID)
 			if got := f.requests(); got != tt.wantRequests {
 				t.Errorf("got %d requests, want %d", got, tt.wantRequests)
@@ -52,7 +52,7 @@ func TestRetries(t *testing.T) {
 
 func TestGivingUpKeepsTypedError(t *testing.T) {
 	f := &flaky{fail: repeat(429, 9), ok: answer(200, `{}`)}
-	c := newTestClient(t, serve(t, f).URL, Options{MaxAttempts: 3})
+	c := newTestClient(t, serve(t, f).URL, ClientOptions{MaxAttempts: 3})
 	_, err := c.GetOrigination(t.Context(), "", testID)
 	if _, ok := errors.AsType[*types.ThrottledClientException](err); !ok {
 		t.Errorf("got %v, want a *types.ThrottledClientException inside", err)
@@ -74,7 +74,7 @@ func TestGivingUpKeepsTypedError(t *testing.T) {
 func TestNoRetryQuota(t *testing.T) {
 	const calls, attempts = 40, 3
 	f := &flaky{fail: repeat(503, calls*attempts), ok: answer(200, `{}`)}
-	c := newTestClient(t, serve(t, f).URL, Options{MaxAttempts: attempts})
+	c := newTestClient(t, serve(t, f).URL, ClientOptions{MaxAttempts: attempts})
 	for range calls {
 		_, _ = c.GetOrigination(t.Context(), "", testID)
 	}
@@ -92,7 +92,7 @@ func TestAttemptTimeoutIsRetried(t *testing.T) {
 		}
 		answer(200, `{}`)(w, r)
 	}}
-	c := newTestClient(t, serve(t, f).URL, Options{Timeout: 100 * time.Millisecond})
+	c := newTestClient(t, serve(t, f).URL, ClientOptions{Timeout: 100 * time.Millisecond})
 	if _, err := c.GetOrigination(t.Context(), "", testID); err != nil {
 		t.Fatalf("GetOrigination: got %v, want success on the second attempt", err)
 	}
@@ -110,7 +110,7 @@ func TestCancelDuringBackoff(t *testing.T) {
 	})
 	slow := retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return time.Minute, nil })
 	obs := &countingObserver{}
-	c := newTestClient(t, serve(t, h).URL, Options{Backoff: slow, Observer: obs})
+	c := newTestClient(t, serve(t, h).URL, ClientOptions{Backoff: slow, Observer: obs})
 	ctx, cancel := context.WithCancel(t.Context())
 	go func() { <-arrived; cancel() }()
 
@@ -132,7 +132,7 @@ func TestCancelDuringBackoff(t *testing.T) {
 func TestCallTimeoutDuringBackoff(t *testing.T) {
 	f := &flaky{fail: repeat(503, 10), ok: answer(200, `{}`)}
 	slow := retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return time.Minute, nil })
-	c := newTestClient(t, serve(t, f).URL, Options{Backoff: slow, CallTimeout: 200 * time.Millisecond})
+	c := newTestClient(t, serve(t, f).URL, ClientOptions{Backoff: slow, CallTimeout: 200 * time.Millisecond})
 	_, err := c.GetOrigination(t.Context(), "", testID)
 	if !errors.Is(err, context.DeadlineExceeded) || !IsTransient(err) {
 		t.Errorf("got %v (transient %v), want a deadline error that is transient", err, IsTransient(err))
@@ -142,7 +142,7 @@ func TestCallTimeoutDuringBackoff(t *testing.T) {
 // TestThrottleBackoffBase checks that ThrottledClientException gets the
 // SDK's throttle backoff (base 1 s) rather than the 50 ms of other errors.
 func TestThrottleBackoffBase(t *testing.T) {
-	r := newRetryer(Options{MaxAttempts: 5, MaxBackoff: time.Minute})
+	r := newRetryer(ClientOptions{MaxAttempts: 5, MaxBackoff: time.Minute})
 	longest := func(err error) time.Duration {
 		var m time.Duration
 		for range 200 {

@@ -14,7 +14,7 @@ import (
 )
 
 // newSim starts the simulator on loopback.
-func newSim(t *testing.T, opts sim.Options) (*sim.Server, string) {
+func newSim(t *testing.T, opts sim.Config) (*sim.Service, string) {
 	t.Helper()
 	s, err := sim.New(opts)
 	if err != nil {
@@ -25,7 +25,7 @@ func newSim(t *testing.T, opts sim.Options) (*sim.Server, string) {
 	return s, srv.URL
 }
 
-func createConnector(t *testing.T, s *sim.Server, name, region string) sim.Connector {
+func createConnector(t *testing.T, s *sim.Service, name, region string) sim.StoredConnector {
 	t.Helper()
 	vc, err := s.CreateConnector(name, region, false)
 	if err != nil {
@@ -35,9 +35,9 @@ func createConnector(t *testing.T, s *sim.Server, name, region string) sim.Conne
 }
 
 func TestSimOriginationRoundTrip(t *testing.T) {
-	s, url := newSim(t, sim.Options{})
+	s, url := newSim(t, sim.Config{})
 	vc := createConnector(t, s, "sbc-east", "us-east-1")
-	c := newTestClient(t, url, Options{})
+	c := newTestClient(t, url, ClientOptions{})
 	ctx := t.Context()
 
 	if got, err := c.GetOrigination(ctx, "us-east-1", vc.ID); err != nil || got != nil {
@@ -71,14 +71,14 @@ func TestSimOriginationRoundTrip(t *testing.T) {
 }
 
 func TestSimGetConnector(t *testing.T) {
-	s, url := newSim(t, sim.Options{})
+	s, url := newSim(t, sim.Config{})
 	vc := createConnector(t, s, "lab", "eu-west-1")
-	c := newTestClient(t, url, Options{})
+	c := newTestClient(t, url, ClientOptions{})
 	got, err := c.GetConnector(t.Context(), "eu-west-1", vc.ID)
 	if err != nil {
 		t.Fatalf("GetConnector: %v", err)
 	}
-	want := Connector{ID: vc.ID, Name: "lab", Region: "eu-west-1", ARN: vc.ARN}
+	want := VoiceConnector{ID: vc.ID, Name: "lab", Region: "eu-west-1", ARN: vc.ARN}
 	if got != want {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
@@ -89,12 +89,12 @@ func TestSimGetConnector(t *testing.T) {
 }
 
 func TestSimListAcrossPagesAndRegions(t *testing.T) {
-	s, url := newSim(t, sim.Options{})
+	s, url := newSim(t, sim.Config{})
 	for range 250 {
 		createConnector(t, s, "vc", "eu-west-1")
 	}
 	createConnector(t, s, "other", "us-east-1")
-	c := newTestClient(t, url, Options{})
+	c := newTestClient(t, url, ClientOptions{})
 	got, err := c.ListConnectors(t.Context(), "eu-west-1")
 	if err != nil {
 		t.Fatalf("ListConnectors: %v", err)
@@ -118,7 +118,7 @@ func TestSimListAcrossPagesAndRegions(t *testing.T) {
 // given number of retries, so a test knows exactly how many attempts failed.
 type faultsOff struct {
 	countingObserver
-	s     *sim.Server
+	s     *sim.Service
 	after int
 	once  sync.Once
 	seen  int
@@ -136,10 +136,10 @@ func (o *faultsOff) Retry(region, op string) {
 }
 
 func TestSimRetriesFaultsUntilSuccess(t *testing.T) {
-	s, url := newSim(t, sim.Options{FaultRate: 1})
+	s, url := newSim(t, sim.Config{FaultRate: 1})
 	vc := createConnector(t, s, "vc", "us-east-1")
 	obs := &faultsOff{s: s, after: 3}
-	c := newTestClient(t, url, Options{Observer: obs})
+	c := newTestClient(t, url, ClientOptions{Observer: obs})
 	if _, err := c.GetOrigination(t.Context(), "us-east-1", vc.ID); err != nil {
 		t.Fatalf("GetOrigination: %v", err)
 	}
@@ -151,9 +151,9 @@ func TestSimRetriesFaultsUntilSuccess(t *testing.T) {
 }
 
 func TestSimGivesUpAfterMaxAttempts(t *testing.T) {
-	s, url := newSim(t, sim.Options{FaultRate: 1})
+	s, url := newSim(t, sim.Config{FaultRate: 1})
 	vc := createConnector(t, s, "vc", "us-east-1")
-	c := newTestClient(t, url, Options{MaxAttempts: 3})
+	c := newTestClient(t, url, ClientOptions{MaxAttempts: 3})
 	_, err := c.PutOrigination(t.Context(), "us-east-1", vc.ID, &origination.Origination{Disabled: true})
 	if _, ok := errors.AsType[*retry.MaxAttemptsError](err); !ok || !IsTransient(err) {
 		t.Errorf("got %v, want a transient MaxAttemptsError", err)
@@ -164,9 +164,9 @@ func TestSimGivesUpAfterMaxAttempts(t *testing.T) {
 }
 
 func TestSimValidationNotRetried(t *testing.T) {
-	s, url := newSim(t, sim.Options{})
+	s, url := newSim(t, sim.Config{})
 	vc := createConnector(t, s, "vc", "us-east-1")
-	c := newTestClient(t, url, Options{})
+	c := newTestClient(t, url, ClientOptions{})
 	bad := &origination.Origination{Routes: []origination.Route{{Host: "h", Protocol: "TLS", Priority: 1, Weight: 1}}}
 	_, err := c.PutOrigination(t.Context(), "us-east-1", vc.ID, bad)
 	if apiCode(err) != "BadRequestException" || IsTransient(err) {
@@ -181,11 +181,11 @@ func TestSimValidationNotRetried(t *testing.T) {
 // throttled until the bucket refills and must then succeed. The server's 429
 // count must match the throttles the Observer saw.
 func TestSimThrottleRetried(t *testing.T) {
-	s, url := newSim(t, sim.Options{Rate: 1, Burst: 1})
+	s, url := newSim(t, sim.Config{Rate: 1, Burst: 1})
 	vc := createConnector(t, s, "vc", "us-east-1")
 	obs := &countingObserver{}
 	every400ms := retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 400 * time.Millisecond, nil })
-	c := newTestClient(t, url, Options{Observer: obs, Backoff: every400ms})
+	c := newTestClient(t, url, ClientOptions{Observer: obs, Backoff: every400ms})
 	for i := range 2 {
 		if _, err := c.GetOrigination(t.Context(), "us-east-1", vc.ID); err != nil {
 			t.Fatalf("call %d: %v", i, err)
@@ -202,9 +202,9 @@ func TestSimThrottleRetried(t *testing.T) {
 // TestSimClientLimiterAvoidsThrottling: a client limited below the
 // simulator's rate is never throttled.
 func TestSimClientLimiterAvoidsThrottling(t *testing.T) {
-	s, url := newSim(t, sim.Options{Rate: 10, Burst: 2})
+	s, url := newSim(t, sim.Config{Rate: 10, Burst: 2})
 	vc := createConnector(t, s, "vc", "us-east-1")
-	c := newTestClient(t, url, Options{APIRate: 8, APIBurst: 1})
+	c := newTestClient(t, url, ClientOptions{APIRate: 8, APIBurst: 1})
 	start := time.Now()
 	var wg sync.WaitGroup
 	for range 16 {

@@ -78,7 +78,7 @@ func FuzzCompute(f *testing.F) {
 	})
 }
 
-func checkAction(t *testing.T, ch Change, c schema.Connector, before *origination.Origination) {
+func checkAction(t *testing.T, ch Change, c schema.DesiredConnector, before *origination.Origination) {
 	t.Helper()
 	want := c.Origination
 	if !c.Absent && want == nil {

@@ -13,7 +13,7 @@ import (
 // fleet plans managed connectors that all have origination, changed of
 // which get a new weight, plus created connectors that have none yet.
 func fleet(managed, changed, created int) *Plan {
-	var desired []schema.Connector
+	var desired []schema.DesiredConnector
 	lv := map[string]Live{}
 	for i := range managed {
 		key := fmt.Sprintf("vc%02d", i)
@@ -89,7 +89,7 @@ func TestTrafficLossGate(t *testing.T) {
 	promote.Priority = 1
 	tests := []struct {
 		name    string
-		desired schema.Connector
+		desired schema.DesiredConnector
 		before  *origination.Origination
 		want    string
 	}{

@@ -24,12 +24,12 @@ func disabled(o *origination.Origination) *origination.Origination {
 	return o
 }
 
-func conn(key string, o *origination.Origination) schema.Connector {
-	return schema.Connector{Key: key, ID: "vc-" + key, Region: "us-east-1", Origination: o}
+func conn(key string, o *origination.Origination) schema.DesiredConnector {
+	return schema.DesiredConnector{Key: key, ID: "vc-" + key, Region: "us-east-1", Origination: o}
 }
 
-func absent(key string) schema.Connector {
-	return schema.Connector{Key: key, ID: "vc-" + key, Region: "us-east-1", Absent: true}
+func absent(key string) schema.DesiredConnector {
+	return schema.DesiredConnector{Key: key, ID: "vc-" + key, Region: "us-east-1", Absent: true}
 }
 
 func live(o *origination.Origination) Live {

@@ -63,7 +63,7 @@ type Plan struct {
 
 // Compute plans every desired connector against live, keyed by connector Key.
 // Its inputs are not modified.
-func Compute(desired []schema.Connector, live map[string]Live) *Plan {
+func Compute(desired []schema.DesiredConnector, live map[string]Live) *Plan {
 	p := &Plan{}
 	for _, c := range desired {
 		l, ok := live[c.Key]
@@ -81,7 +81,7 @@ func Compute(desired []schema.Connector, live map[string]Live) *Plan {
 // ComputeOne plans one connector; the apply engine uses it to re-plan a
 // connector after re-reading it. A connector that is neither absent nor has
 // an origination asks for nothing and is a noop.
-func ComputeOne(c schema.Connector, l Live) Change {
+func ComputeOne(c schema.DesiredConnector, l Live) Change {
 	ch := Change{
 		Key:               c.Key,
 		ID:                cmp.Or(l.ID, c.ID),

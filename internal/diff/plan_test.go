@@ -19,7 +19,7 @@ func TestComputeOne(t *testing.T) {
 	c := tcp("sbc3.example.com", 5061, 2, 50)
 	tests := []struct {
 		name      string
-		desired   schema.Connector
+		desired   schema.DesiredConnector
 		live      *origination.Origination
 		wantAct   Action
 		wantLines []string
@@ -60,7 +60,7 @@ func TestComputeOne(t *testing.T) {
 }
 
 func TestComputeOneIdentity(t *testing.T) {
-	c := schema.Connector{Key: "k", Name: "sbc-east", Region: "eu-west-2", Origination: orig(udp("h", 1, 1))}
+	c := schema.DesiredConnector{Key: "k", Name: "sbc-east", Region: "eu-west-2", Origination: orig(udp("h", 1, 1))}
 	ch := ComputeOne(c, Live{ID: "resolved", RequireEncryption: true})
 	got := [...]any{ch.Key, ch.ID, ch.Name, ch.Region, ch.RequireEncryption}
 	want := [...]any{"k", "resolved", "sbc-east", "eu-west-2", true}
@@ -70,7 +70,7 @@ func TestComputeOneIdentity(t *testing.T) {
 }
 
 func TestComputeUnknownAndOrder(t *testing.T) {
-	desired := []schema.Connector{conn("b", orig(udp("h", 1, 1))), conn("missing", nil), conn("a", orig(udp("h", 1, 1)))}
+	desired := []schema.DesiredConnector{conn("b", orig(udp("h", 1, 1))), conn("missing", nil), conn("a", orig(udp("h", 1, 1)))}
 	p := Compute(desired, map[string]Live{"a": {}, "b": {}})
 	var keys []string
 	for _, c := range p.Changes {
@@ -91,7 +91,7 @@ func TestComputeDoesNotMutate(t *testing.T) {
 	want := []origination.Route{udp("b", 2, 1), {Host: "a", Protocol: origination.TCP, Priority: 1, Weight: 1}}
 	desired := orig(slices.Clone(want)...)
 	lv := orig(slices.Clone(want)...)
-	p := Compute([]schema.Connector{conn("x", desired)}, map[string]Live{"x": live(lv)})
+	p := Compute([]schema.DesiredConnector{conn("x", desired)}, map[string]Live{"x": live(lv)})
 	p.Changes[0].After.Routes[0].Host = "changed"
 	if !slices.Equal(desired.Routes, want) || !slices.Equal(lv.Routes, want) {
 		t.Errorf("inputs changed: got %v and %v, want %v", desired.Routes, lv.Routes, want)
@@ -101,7 +101,7 @@ func TestComputeDoesNotMutate(t *testing.T) {
 func TestSummaryAndPending(t *testing.T) {
 	a := orig(udp("h", 1, 1))
 	p := Compute(
-		[]schema.Connector{conn("create", a), conn("change", orig(udp("h", 1, 2))), absent("delete"), conn("same", a)},
+		[]schema.DesiredConnector{conn("create", a), conn("change", orig(udp("h", 1, 2))), absent("delete"), conn("same", a)},
 		map[string]Live{"create": {}, "change": live(a), "delete": live(a), "same": live(a)})
 	if got, want := p.Summary(), (Summary{Create: 1, Change: 1, Delete: 1, Noop: 1}); got != want {
 		t.Errorf("Summary: got %+v, want %+v", got, want)
@@ -109,7 +109,7 @@ func TestSummaryAndPending(t *testing.T) {
 	if !p.Pending() {
 		t.Errorf("Pending: got false, want true")
 	}
-	if p := Compute([]schema.Connector{conn("same", a)}, map[string]Live{"same": live(a)}); p.Pending() {
+	if p := Compute([]schema.DesiredConnector{conn("same", a)}, map[string]Live{"same": live(a)}); p.Pending() {
 		t.Errorf("Pending for noop plan: got true, want false")
 	}
 }

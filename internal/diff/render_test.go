@@ -20,7 +20,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 func mixedPlan() *Plan {
 	east := orig(udp("sbc1.example.com", 1, 10), udp("198.51.100.7", 1, 10), udp("sbc2.example.com", 2, 100))
 	noop := orig(tcp("10.0.0.1", 5060, 1, 1))
-	desired := []schema.Connector{
+	desired := []schema.DesiredConnector{
 		conn("sbc-east", orig(udp("sbc1.example.com", 1, 20), udp("sbc2.example.com", 2, 50), tcp("sbc3.example.com", 5061, 2, 50))),
 		absent("old-lab"),
 		{Key: "new-one", Name: "new-one", Region: "eu-west-2", Origination: orig(tcp("a.example.net", 5061, 1, 70), tcp("b.example.net", 5061, 1, 30))},

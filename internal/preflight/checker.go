@@ -20,8 +20,8 @@ type Resolver interface {
 
 var _ Resolver = (*net.Resolver)(nil)
 
-// Result is the outcome of checking one route.
-type Result struct {
+// ProbeResult is the outcome of checking one route.
+type ProbeResult struct {
 	OK     bool
 	Status string        // the response's status line, when OK
 	Addr   string        // the address probed, when resolved
@@ -30,7 +30,7 @@ type Result struct {
 }
 
 // String is what a plan shows next to the route, inside brackets.
-func (r Result) String() string {
+func (r ProbeResult) String() string {
 	if r.OK {
 		return "preflight: " + r.Detail()
 	}
@@ -39,7 +39,7 @@ func (r Result) String() string {
 
 // Detail is "SIP/2.0 200 OK in 3ms" for a route that answered, else why
 // it failed.
-func (r Result) Detail() string {
+func (r ProbeResult) Detail() string {
 	if !r.OK {
 		return r.Reason
 	}
@@ -57,10 +57,10 @@ type Checker struct {
 	Budget      time.Duration // for all the routes of one CheckAll
 	Concurrency int
 	// Observe, if set, is called once per route actually checked.
-	Observe func(Result)
+	Observe func(ProbeResult)
 
 	mu    sync.Mutex
-	cache map[origination.Key]Result
+	cache map[origination.Key]ProbeResult
 }
 
 // New returns a checker using the system resolver.
@@ -69,14 +69,14 @@ func New(timeout time.Duration) *Checker {
 }
 
 // CheckAll checks keys concurrently and returns each one's result.
-func (c *Checker) CheckAll(ctx context.Context, keys []origination.Key) map[origination.Key]Result {
+func (c *Checker) CheckAll(ctx context.Context, keys []origination.Key) map[origination.Key]ProbeResult {
 	if c.Budget > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.Budget)
 		defer cancel()
 	}
 	sem := make(chan struct{}, max(c.Concurrency, 1))
-	out := make(map[origination.Key]Result, len(keys))
+	out := make(map[origination.Key]ProbeResult, len(keys))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for _, k := range keys {
@@ -97,7 +97,7 @@ func (c *Checker) CheckAll(ctx context.Context, keys []origination.Key) map[orig
 }
 
 // Check checks one route, or returns its cached result.
-func (c *Checker) Check(ctx context.Context, k origination.Key) Result {
+func (c *Checker) Check(ctx context.Context, k origination.Key) ProbeResult {
 	c.mu.Lock()
 	r, ok := c.cache[k]
 	c.mu.Unlock()
@@ -107,7 +107,7 @@ func (c *Checker) Check(ctx context.Context, k origination.Key) Result {
 	r = c.check(ctx, k)
 	c.mu.Lock()
 	if c.cache == nil {
-		c.cache = map[origination.Key]Result{}
+		c.cache = map[origination.Key]ProbeResult{}
 	}
 	c.cache[k] = r
 	c.mu.Unlock()
@@ -117,15 +117,15 @@ func (c *Checker) Check(ctx context.Context, k origination.Key) Result {
 	return r
 }
 
-func (c *Checker) check(ctx context.Context, k origination.Key) Result {
+func (c *Checker) check(ctx context.Context, k origination.Key) ProbeResult {
 	if ctx.Err() != nil {
-		return Result{Reason: "preflight time budget exhausted"}
+		return ProbeResult{Reason: "preflight time budget exhausted"}
 	}
 	start := time.Now()
 	deadline := start.Add(c.Timeout)
 	ip, err := c.resolve(ctx, k.Host)
 	if err != nil {
-		return Result{Reason: err.Error()}
+		return ProbeResult{Reason: err.Error()}
 	}
 	addr := net.JoinHostPort(ip, strconv.Itoa(k.Port))
 	proto := strings.ToLower(k.Protocol)
@@ -135,9 +135,9 @@ func (c *Checker) check(ctx context.Context, k origination.Key) Result {
 		if errors.Is(err, errTimeout) {
 			reason = fmt.Sprintf("no answer within %s", c.Timeout)
 		}
-		return Result{Addr: addr, Reason: reason}
+		return ProbeResult{Addr: addr, Reason: reason}
 	}
-	return Result{OK: true, Status: resp.StatusLine, Addr: addr, RTT: time.Since(start)}
+	return ProbeResult{OK: true, Status: resp.StatusLine, Addr: addr, RTT: time.Since(start)}
 }
 
 // resolve returns host itself when it is an IP address, else its first

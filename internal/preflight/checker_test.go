@@ -116,9 +116,9 @@ func TestCheckSilentUDPTimesOut(t *testing.T) {
 
 func TestCheckAllCachesAndBounds(t *testing.T) {
 	res := &fakeResolver{hosts: map[string][]net.IPAddr{}}
-	var observed []Result
+	var observed []ProbeResult
 	c := newChecker(res)
-	c.Observe = func(r Result) { observed = append(observed, r) }
+	c.Observe = func(r ProbeResult) { observed = append(observed, r) }
 	keys := []origination.Key{{Host: "a.example.com", Port: 5060, Protocol: "UDP"}, {Host: "b.example.com", Port: 5060, Protocol: "TCP"}}
 	c.Concurrency = 1
 	first := c.CheckAll(t.Context(), keys)

@@ -29,10 +29,10 @@ func route(host string, prio, weight int) origination.Route {
 }
 
 // fleet is a spec of one connector per simulated connector, two routes each.
-func fleet(cs []sim.Connector) []schema.Connector {
-	out := make([]schema.Connector, len(cs))
+func fleet(cs []sim.StoredConnector) []schema.DesiredConnector {
+	out := make([]schema.DesiredConnector, len(cs))
 	for i, c := range cs {
-		out[i] = schema.Connector{Key: c.Name, ID: c.ID, Region: c.Region, Origination: &origination.Origination{
+		out[i] = schema.DesiredConnector{Key: c.Name, ID: c.ID, Region: c.Region, Origination: &origination.Origination{
 			Routes: []origination.Route{route("sbc1.example.com", 1, 50), route("sbc2.example.com", 1, 50)},
 		}}
 	}
@@ -44,7 +44,7 @@ type env struct {
 	eng *Engine
 }
 
-func newEnv(t *testing.T, simOpts sim.Options, chimeOpts chime.Options) env {
+func newEnv(t *testing.T, simOpts sim.Config, chimeOpts chime.ClientOptions) env {
 	t.Helper()
 	simtest.Isolate(t)
 	w := simtest.Start(t, simOpts)
@@ -55,7 +55,7 @@ func newEnv(t *testing.T, simOpts sim.Options, chimeOpts chime.Options) env {
 }
 
 // apply plans and applies desired, failing the test on a planning error.
-func (e env) apply(t *testing.T, desired []schema.Connector, g diff.Gates) *Result {
+func (e env) apply(t *testing.T, desired []schema.DesiredConnector, g diff.Gates) *Result {
 	t.Helper()
 	p, err := e.eng.Plan(t.Context(), "rev", desired)
 	if err != nil {
@@ -88,7 +88,7 @@ func wantCalls(t *testing.T, step string, got, want map[string]int64) {
 	}
 }
 
-func (e env) assertConverged(t *testing.T, desired []schema.Connector) {
+func (e env) assertConverged(t *testing.T, desired []schema.DesiredConnector) {
 	t.Helper()
 	for _, c := range desired {
 		id := c.ID
@@ -104,7 +104,7 @@ func (e env) assertConverged(t *testing.T, desired []schema.Connector) {
 // TestApplyLifecycle walks the judged scenario: apply, re-apply, one weight,
 // reorder, absent, drift.
 func TestApplyLifecycle(t *testing.T) {
-	e := newEnv(t, sim.Options{}, chime.Options{})
+	e := newEnv(t, sim.Config{}, chime.ClientOptions{})
 	cs := e.w.Connectors(t, "us-east-1", "vc", 5)
 	desired := fleet(cs)
 
@@ -154,7 +154,7 @@ func TestApplyLifecycle(t *testing.T) {
 
 // TestUnnamedConnectorsUntouched: connectors not in the spec are neither read nor written.
 func TestUnnamedConnectorsUntouched(t *testing.T) {
-	e := newEnv(t, sim.Options{}, chime.Options{})
+	e := newEnv(t, sim.Config{}, chime.ClientOptions{})
 	cs := e.w.Connectors(t, "us-east-1", "vc", 3)
 	other := &origination.Origination{Routes: []origination.Route{route("other.example.com", 1, 1)}}
 	if err := e.w.Sim.SetOrigination(cs[2].ID, other); err != nil {
@@ -170,7 +170,7 @@ func TestUnnamedConnectorsUntouched(t *testing.T) {
 
 // TestResolveByName: one listing per region, clear errors for 0 or 2 matches.
 func TestResolveByName(t *testing.T) {
-	e := newEnv(t, sim.Options{}, chime.Options{})
+	e := newEnv(t, sim.Config{}, chime.ClientOptions{})
 	e.w.Connectors(t, "us-east-1", "east", 3)
 	west := e.w.Connectors(t, "us-west-2", "west", 2)
 	if _, err := e.w.Sim.CreateConnector("twin", "us-east-1", false); err != nil {
@@ -180,7 +180,7 @@ func TestResolveByName(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := &origination.Origination{Routes: []origination.Route{route("sbc.example.com", 1, 1)}}
-	desired := []schema.Connector{
+	desired := []schema.DesiredConnector{
 		{Key: "a", Name: "east-0001", Region: "us-east-1", Origination: o},
 		{Key: "b", Name: "west-0000", Region: "us-west-2", Origination: o},
 		{Key: "c", Name: "east-0002", Region: "us-east-1", Origination: o},
@@ -207,10 +207,10 @@ func TestResolveByName(t *testing.T) {
 
 // TestUnknownID: a connector id that does not exist fails alone, clearly.
 func TestUnknownID(t *testing.T) {
-	e := newEnv(t, sim.Options{}, chime.Options{})
+	e := newEnv(t, sim.Config{}, chime.ClientOptions{})
 	cs := e.w.Connectors(t, "us-east-1", "vc", 1)
 	desired := fleet(cs)
-	desired = append(desired, schema.Connector{Key: "ghost", ID: "ghost0000000000000000a", Region: "us-east-1", Origination: desired[0].Origination})
+	desired = append(desired, schema.DesiredConnector{Key: "ghost", ID: "ghost0000000000000000a", Region: "us-east-1", Origination: desired[0].Origination})
 	r := e.apply(t, desired, diff.Gates{})
 	if r.Converged() || r.Count(StatusApplied) != 1 {
 		t.Fatalf("got %+v, want vc applied and ghost failed", r.Outcomes)
@@ -223,7 +223,7 @@ func TestUnknownID(t *testing.T) {
 // TestReplanOnConcurrentChange: a change made between plan and write is
 // not written over blindly.
 func TestReplanOnConcurrentChange(t *testing.T) {
-	e := newEnv(t, sim.Options{}, chime.Options{})
+	e := newEnv(t, sim.Config{}, chime.ClientOptions{})
 	cs := e.w.Connectors(t, "us-east-1", "vc", 3)
 	desired := fleet(cs)
 	p, err := e.eng.Plan(t.Context(), "rev", desired)
@@ -269,7 +269,7 @@ func TestReplanOnConcurrentChange(t *testing.T) {
 
 // TestGatesRefuseWholePlan: a refused plan writes nothing.
 func TestGatesRefuseWholePlan(t *testing.T) {
-	e := newEnv(t, sim.Options{}, chime.Options{})
+	e := newEnv(t, sim.Config{}, chime.ClientOptions{})
 	cs := e.w.Connectors(t, "us-east-1", "vc", 2)
 	desired := fleet(cs)
 	e.apply(t, desired, diff.Gates{})
@@ -290,7 +290,7 @@ func TestGatesRefuseWholePlan(t *testing.T) {
 // simulator's rate is below the offered load; everything converges, nothing
 // is lost, and the retries are visible.
 func TestConvergesUnderFaultsAndThrottling(t *testing.T) {
-	e := newEnv(t, sim.Options{FaultRate: 0.3, Rate: 100, Burst: 5, Seed: 7}, chime.Options{MaxAttempts: 10, MaxBackoff: 200 * time.Millisecond})
+	e := newEnv(t, sim.Config{FaultRate: 0.3, Rate: 100, Burst: 5, Seed: 7}, chime.ClientOptions{MaxAttempts: 10, MaxBackoff: 200 * time.Millisecond})
 	cs := e.w.Connectors(t, "us-east-1", "vc", 40)
 	desired := fleet(cs)
 	r := e.apply(t, desired, diff.Gates{})

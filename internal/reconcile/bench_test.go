@@ -24,8 +24,8 @@ func BenchmarkApply1000(b *testing.B) {
 		rate       = 50
 	)
 	simtest.Isolate(b)
-	w := simtest.Start(b, sim.Options{Rate: rate, Latency: 20 * time.Millisecond})
-	client := w.Client(b, chime.Options{APIRate: rate, APIBurst: 1, MaxAttempts: 10})
+	w := simtest.Start(b, sim.Config{Rate: rate, Latency: 20 * time.Millisecond})
+	client := w.Client(b, chime.ClientOptions{APIRate: rate, APIBurst: 1, MaxAttempts: 10})
 	eng := New(client, nil, DefaultConcurrency)
 	desired := fleet(w.Connectors(b, "us-east-1", "vc", n))
 	for _, c := range desired {

@@ -11,8 +11,8 @@ import (
 
 // API is what the engine needs of the Chime SDK Voice port.
 type API interface {
-	ListConnectors(ctx context.Context, region string) ([]chime.Connector, error)
-	GetConnector(ctx context.Context, region, id string) (chime.Connector, error)
+	ListConnectors(ctx context.Context, region string) ([]chime.VoiceConnector, error)
+	GetConnector(ctx context.Context, region, id string) (chime.VoiceConnector, error)
 	GetOrigination(ctx context.Context, region, id string) (*origination.Origination, error)
 	PutOrigination(ctx context.Context, region, id string, o *origination.Origination) (*origination.Origination, error)
 	DeleteOrigination(ctx context.Context, region, id string) error
@@ -35,7 +35,7 @@ type Engine struct {
 	preflight     PreflightFunc
 
 	mu    sync.Mutex
-	known map[string]chime.Connector // by id: what listings and GetConnector said
+	known map[string]chime.VoiceConnector // by id: what listings and GetConnector said
 }
 
 // New returns an Engine that calls api with at most concurrency calls in
@@ -47,14 +47,14 @@ func New(api API, log *slog.Logger, concurrency int) *Engine {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{api: api, log: log, concurrency: concurrency, known: map[string]chime.Connector{}}
+	return &Engine{api: api, log: log, concurrency: concurrency, known: map[string]chime.VoiceConnector{}}
 }
 
 // remember keeps what the service said of connectors, so that a daemon asks
 // GetVoiceConnector once per connector, not once per change. Whether a
 // connector requires encryption rarely changes; if it does, the service
 // refuses the write and the connector is reported failed.
-func (e *Engine) remember(cs ...chime.Connector) {
+func (e *Engine) remember(cs ...chime.VoiceConnector) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, c := range cs {
@@ -62,7 +62,7 @@ func (e *Engine) remember(cs ...chime.Connector) {
 	}
 }
 
-func (e *Engine) lookupKnown(id string) (chime.Connector, bool) {
+func (e *Engine) lookupKnown(id string) (chime.VoiceConnector, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	c, ok := e.known[id]

@@ -33,7 +33,7 @@ const (
 // LoopOptions configure a Loop. Zero durations take the defaults.
 type LoopOptions struct {
 	Source          string // how operators name the source, e.g. "git https://host/specs.git@main"
-	Schema          schema.Options
+	Schema          schema.LoadOptions
 	DriftInterval   time.Duration
 	Drift           DriftMode
 	Gates           diff.Gates // what the flags allow; commit trailers may allow more per revision
@@ -44,7 +44,7 @@ type LoopOptions struct {
 	Logger          *slog.Logger
 	// Load evaluates a revision; nil means schema.Load in this process. The
 	// daemon bounds it in time and memory in a child process.
-	Load func([]schema.File, schema.Options) (*schema.Spec, error)
+	Load func([]schema.File, schema.LoadOptions) (*schema.Spec, error)
 	// OnPass is called after every pass with the new status, from the loop's
 	// goroutine (systemd READY=1 and STATUS=).
 	OnPass func(Overview)
@@ -60,11 +60,11 @@ type Loop struct {
 
 	mu       sync.Mutex // guards status, conns and settings, read from other goroutines
 	status   Overview
-	conns    map[string]*Connector
+	conns    map[string]*ConnectorStatus
 	settings Settings
 
 	// Owned by Run's goroutine.
-	desired map[string]schema.Connector
+	desired map[string]schema.DesiredConnector
 	synced  bool
 }
 
@@ -74,9 +74,9 @@ func NewLoop(eng *Engine, opts LoopOptions) *Loop {
 	return &Loop{
 		eng: eng, opts: opts, log: opts.Logger, rec: opts.Recorder,
 		status:   Overview{Source: opts.Source, Drift: string(opts.Drift)},
-		conns:    map[string]*Connector{},
+		conns:    map[string]*ConnectorStatus{},
 		settings: Settings{DriftInterval: opts.DriftInterval, Drift: opts.Drift, Gates: opts.Gates},
-		desired:  map[string]schema.Connector{},
+		desired:  map[string]schema.DesiredConnector{},
 	}
 }
 
@@ -155,8 +155,8 @@ func jitter(d time.Duration, frac float64) time.Duration {
 	return time.Duration(float64(d) * (1 + frac*(2*rand.Float64()-1)))
 }
 
-// Status returns a copy of the loop's status; safe from any goroutine.
-func (l *Loop) Status() Overview {
+// Overview returns a copy of the loop's state; safe from any goroutine.
+func (l *Loop) Overview() Overview {
 	l.mu.Lock()
 	o := l.status.snapshot(l.conns)
 	l.mu.Unlock()

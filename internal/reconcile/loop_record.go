@@ -34,7 +34,7 @@ func (l *Loop) finish(trigger string, r *Result, start time.Time) {
 		l.rec.LastSuccess(now)
 	}
 	l.rec.ReconcileDone(trigger, result, time.Since(start))
-	st := l.Status()
+	st := l.Overview()
 	l.rec.SetConnectors(st.Counts[string(StateInSync)], st.Counts[string(StateDrifted)], st.Counts[string(StateFailed)], st.Counts[string(StatePending)])
 	l.log.Info("pass done", attrTrigger, trigger, "result", result, "duration", time.Since(start).Round(time.Millisecond),
 		"in_sync", st.Counts[string(StateInSync)], "failed", st.Counts[string(StateFailed)])
@@ -42,7 +42,7 @@ func (l *Loop) finish(trigger string, r *Result, start time.Time) {
 }
 
 // recordOutcome updates one connector's state; it reports a failure.
-func (l *Loop) recordOutcome(s *Overview, cs *Connector, o Outcome, trigger string, now time.Time) bool {
+func (l *Loop) recordOutcome(s *Overview, cs *ConnectorStatus, o Outcome, trigger string, now time.Time) bool {
 	if o.ID != "" {
 		cs.ID = o.ID
 	}
@@ -54,7 +54,7 @@ func (l *Loop) recordOutcome(s *Overview, cs *Connector, o Outcome, trigger stri
 		return false
 	case StatusApplied:
 		cs.State, cs.Live = StateInSync, o.After
-		c := Change{Time: now, Revision: l.revisionLocked(s), Trigger: trigger, Key: o.Key, ID: o.ID, Action: o.Action, Before: o.Before, After: o.After}
+		c := AppliedChange{Time: now, Revision: l.revisionLocked(s), Trigger: trigger, Key: o.Key, ID: o.ID, Action: o.Action, Before: o.Before, After: o.After}
 		cs.LastChange = &c
 		s.Changes = append(s.Changes, c)
 		if len(s.Changes) > maxChanges {
@@ -96,7 +96,7 @@ func (l *Loop) revisionLocked(s *Overview) string {
 // keep the daemon from being ready, and from being started by systemd; it
 // shows as failed in the metrics and /status instead.
 func (l *Loop) Ready() error {
-	return l.readiness(l.Status())
+	return l.readiness(l.Overview())
 }
 
 func (l *Loop) readiness(o Overview) error {

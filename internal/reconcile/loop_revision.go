@@ -26,7 +26,7 @@ const (
 // An invalid or held revision changes nothing: the last good one stays in
 // force.
 func (l *Loop) onSnapshot(p pass, snap *source.Snapshot) {
-	if cur := l.Status().Current; cur != nil && cur.ID == snap.Revision {
+	if cur := l.Overview().Current; cur != nil && cur.ID == snap.Revision {
 		return // seen already: the same content gives the same verdict
 	}
 	start := time.Now()
@@ -85,7 +85,7 @@ func (l *Loop) hold(rev *Revision, vs []diff.Violation, start time.Time) {
 // being managed (and are not touched); new ones start pending.
 func (l *Loop) accept(rev *Revision, spec *schema.Spec) {
 	rev.Accepted = time.Now()
-	l.desired = map[string]schema.Connector{}
+	l.desired = map[string]schema.DesiredConnector{}
 	for _, c := range spec.Connectors {
 		l.desired[c.Key] = c
 	}
@@ -99,7 +99,7 @@ func (l *Loop) accept(rev *Revision, spec *schema.Spec) {
 		for _, c := range spec.Connectors {
 			cs, ok := l.conns[c.Key]
 			if !ok {
-				cs = &Connector{Key: c.Key, State: StatePending}
+				cs = &ConnectorStatus{Key: c.Key, State: StatePending}
 				l.conns[c.Key] = cs
 			}
 			cs.ID, cs.Name, cs.Region, cs.Desired, cs.Absent = c.ID, c.Name, c.Region, c.Origination, c.Absent
@@ -111,8 +111,8 @@ func (l *Loop) accept(rev *Revision, spec *schema.Spec) {
 
 // changed returns the connectors of spec that are new or differ from the
 // desired state in force.
-func (l *Loop) changed(spec *schema.Spec) []schema.Connector {
-	var out []schema.Connector
+func (l *Loop) changed(spec *schema.Spec) []schema.DesiredConnector {
+	var out []schema.DesiredConnector
 	for _, c := range spec.Connectors {
 		old, ok := l.desired[c.Key]
 		if !ok || old.ID != c.ID || old.Name != c.Name || old.Region != c.Region || old.Absent != c.Absent ||

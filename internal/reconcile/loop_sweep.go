@@ -18,7 +18,7 @@ func (l *Loop) sweep(p pass, trigger string) {
 		return
 	}
 	start := time.Now()
-	desired := make([]schema.Connector, 0, len(l.desired))
+	desired := make([]schema.DesiredConnector, 0, len(l.desired))
 	for _, c := range l.desired {
 		desired = append(desired, c)
 	}
@@ -47,7 +47,7 @@ func (l *Loop) sweep(p pass, trigger string) {
 // retry reconciles the failed connectors whose backoff has ended.
 func (l *Loop) retry(p pass) {
 	now := time.Now()
-	var due []schema.Connector
+	var due []schema.DesiredConnector
 	l.mu.Lock()
 	for k, cs := range l.conns {
 		if cs.State == StateFailed && cs.NextRetry != nil && !cs.NextRetry.After(now) {
@@ -108,7 +108,7 @@ func report(p *Planned) *Result {
 }
 
 // statusDrifted marks, in a report-only result, a connector left drifted.
-const statusDrifted Status = "drifted"
+const statusDrifted OutcomeStatus = "drifted"
 
 func (l *Loop) revision() string {
 	l.mu.Lock()

@@ -27,15 +27,15 @@ type daemon struct {
 	done   chan error
 }
 
-func startDaemon(t *testing.T, n int, simOpts sim.Options, opts LoopOptions) *daemon {
+func startDaemon(t *testing.T, n int, simOpts sim.Config, opts LoopOptions) *daemon {
 	t.Helper()
-	e := newEnv(t, simOpts, chime.Options{MaxAttempts: 1})
+	e := newEnv(t, simOpts, chime.ClientOptions{MaxAttempts: 1})
 	d := &daemon{env: e, snaps: make(chan *source.Snapshot), reload: make(chan Reload, 1), passes: make(chan Overview, 100), done: make(chan error, 1)}
 	for _, c := range e.w.Connectors(t, "us-east-1", "vc", n) {
 		d.ids = append(d.ids, c.ID)
 	}
 	opts.OnPass = func(o Overview) { d.passes <- o }
-	opts.Schema = schema.Options{DefaultRegion: "us-east-1"}
+	opts.Schema = schema.LoadOptions{DefaultRegion: "us-east-1"}
 	d.loop = NewLoop(e.eng, opts)
 	ctx, cancel := context.WithCancel(t.Context())
 	d.cancel = cancel
@@ -82,7 +82,7 @@ func (d *daemon) waitPass(t *testing.T) Overview {
 }
 
 func TestLoopAppliesOnlyWhatChanged(t *testing.T) {
-	d := startDaemon(t, 20, sim.Options{}, LoopOptions{})
+	d := startDaemon(t, 20, sim.Config{}, LoopOptions{})
 	d.send(t, "rev1", d.spec(nil), "")
 	o := d.waitPass(t)
 	if o.Counts["in_sync"] != 20 || o.LastGood.ID != "rev1" {
@@ -106,14 +106,14 @@ func TestLoopAppliesOnlyWhatChanged(t *testing.T) {
 }
 
 func TestLoopInvalidRevisionKeepsLastGood(t *testing.T) {
-	d := startDaemon(t, 3, sim.Options{}, LoopOptions{})
+	d := startDaemon(t, 3, sim.Config{}, LoopOptions{})
 	d.send(t, "good", d.spec(nil), "")
 	d.waitPass(t)
 	d.calls()
 	bad := []schema.File{{Path: "spec.cue", Data: []byte("package p\nvoiceConnectors: x: {id: \"abcdef1ghij2klmno3pqr4\", origination: routes: [{host: \"a.example.com\", protocol: \"UDP\", priority: 0, weight: 1}]}\n")}}
 	d.send(t, "bad", bad, "")
 	d.send(t, "bad", bad, "") // the loop takes snapshots one at a time: the first is handled
-	o := d.loop.Status()
+	o := d.loop.Overview()
 	wantCalls(t, "invalid revision", d.calls(), map[string]int64{})
 	if o.LastGood.ID != "good" || o.Current.ID != "bad" {
 		t.Errorf("got last good %v, current %v", o.LastGood, o.Current)
@@ -131,27 +131,27 @@ func TestLoopInvalidRevisionKeepsLastGood(t *testing.T) {
 }
 
 func TestLoopReportsInvalidRevision(t *testing.T) {
-	d := startDaemon(t, 1, sim.Options{}, LoopOptions{})
+	d := startDaemon(t, 1, sim.Config{}, LoopOptions{})
 	d.send(t, "good", d.spec(nil), "")
 	d.waitPass(t)
 	bad := []schema.File{{Path: "x.cue", Data: []byte("package p\nvoiceConnectors: x: {id: \"abcdef1ghij2klmno3pqr4\"}\n")}}
 	d.send(t, "bad", bad, "")
 	d.send(t, "bad", bad, "") // the second send returns once the first is handled
-	o := d.loop.Status()
+	o := d.loop.Overview()
 	if o.Current.ID != "bad" || len(o.Invalid) != 1 || !strings.Contains(o.Invalid[0].String(), "x.cue:2:") || o.LastGood.ID != "good" {
 		t.Errorf("got current %v, invalid %v, last good %v", o.Current, o.Invalid, o.LastGood)
 	}
 }
 
 func TestLoopHoldsGatedRevisionUntilAllowed(t *testing.T) {
-	d := startDaemon(t, 10, sim.Options{}, LoopOptions{})
+	d := startDaemon(t, 10, sim.Config{}, LoopOptions{})
 	d.send(t, "rev1", d.spec(nil), "")
 	d.waitPass(t)
 	d.calls()
 	four := map[int]int{0: 10, 1: 10, 2: 10, 3: 10} // 40% of the managed connectors
 	d.send(t, "rev2", d.spec(four), "Rebalance\n")
 	d.send(t, "rev2", d.spec(four), "Rebalance\n")
-	o := d.loop.Status()
+	o := d.loop.Overview()
 	if len(o.Held) == 0 || o.Held[0].Kind != diff.MassChange || o.LastGood.ID != "rev1" {
 		t.Fatalf("got held %v, last good %v; want rev2 held for mass change", o.Held, o.LastGood)
 	}
@@ -169,7 +169,7 @@ func TestLoopHoldsGatedRevisionUntilAllowed(t *testing.T) {
 }
 
 func TestLoopDriftReportOnly(t *testing.T) {
-	d := startDaemon(t, 2, sim.Options{}, LoopOptions{Drift: DriftReport})
+	d := startDaemon(t, 2, sim.Config{}, LoopOptions{Drift: DriftReport})
 	d.send(t, "rev1", d.spec(nil), "")
 	d.waitPass(t)
 	drift := &origination.Origination{Routes: []origination.Route{route("sbc1.example.com", 1, 5), route("sbc2.example.com", 1, 50)}}
@@ -186,7 +186,7 @@ func TestLoopDriftReportOnly(t *testing.T) {
 }
 
 func TestLoopRetriesFailedConnectors(t *testing.T) {
-	d := startDaemon(t, 2, sim.Options{}, LoopOptions{RetryBase: 50 * time.Millisecond})
+	d := startDaemon(t, 2, sim.Config{}, LoopOptions{RetryBase: 50 * time.Millisecond})
 	d.w.Sim.SetFaults(1)
 	d.send(t, "rev1", d.spec(nil), "")
 	o := d.waitPass(t)
@@ -208,7 +208,7 @@ func TestLoopRetriesFailedConnectors(t *testing.T) {
 // the loop starts no new write, lets those in flight finish, and returns;
 // every connector holds either its old or its new origination.
 func TestLoopStopFinishesWritesInFlight(t *testing.T) {
-	d := startDaemon(t, 12, sim.Options{Latency: 200 * time.Millisecond}, LoopOptions{})
+	d := startDaemon(t, 12, sim.Config{Latency: 200 * time.Millisecond}, LoopOptions{})
 	d.send(t, "rev1", d.spec(nil), "")
 	deadline := time.Now().Add(10 * time.Second)
 	for d.w.Sim.Stats().Count(opPut, 200) == 0 { // the first write is done, others are in flight
@@ -250,7 +250,7 @@ func TestLoopStopFinishesWritesInFlight(t *testing.T) {
 // TestLoopReloadChangesSettings: a reload with new settings switches the
 // drift mode for the sweep it causes.
 func TestLoopReloadChangesSettings(t *testing.T) {
-	d := startDaemon(t, 1, sim.Options{}, LoopOptions{})
+	d := startDaemon(t, 1, sim.Config{}, LoopOptions{})
 	d.send(t, "rev1", d.spec(nil), "")
 	d.waitPass(t)
 	drift := &origination.Origination{Routes: []origination.Route{route("sbc1.example.com", 1, 5), route("sbc2.example.com", 1, 50)}}
@@ -270,7 +270,7 @@ func TestLoopReloadChangesSettings(t *testing.T) {
 // TestLoopReadyDespiteAFailedConnector: one connector that cannot be
 // written does not keep the daemon from being ready.
 func TestLoopReadyDespiteAFailedConnector(t *testing.T) {
-	d := startDaemon(t, 1, sim.Options{}, LoopOptions{})
+	d := startDaemon(t, 1, sim.Config{}, LoopOptions{})
 	if err := d.loop.Ready(); err == nil {
 		t.Fatal("ready before any pass")
 	}
@@ -281,7 +281,7 @@ func TestLoopReadyDespiteAFailedConnector(t *testing.T) {
 	if o.Counts["failed"] != 1 || !o.LastSuccess.IsZero() {
 		t.Fatalf("got counts %v, last success %v; want ghost failed and no successful pass", o.Counts, o.LastSuccess)
 	}
-	if err := d.loop.Ready(); err != nil || !d.loop.Status().Ready {
-		t.Errorf("Ready: %v, status ready %v; want ready after a pass with one failed connector", err, d.loop.Status().Ready)
+	if err := d.loop.Ready(); err != nil || !d.loop.Overview().Ready {
+		t.Errorf("Ready: %v, status ready %v; want ready after a pass with one failed connector", err, d.loop.Overview().Ready)
 	}
 }

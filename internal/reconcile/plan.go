@@ -19,7 +19,7 @@ type Planned struct {
 	Revision string
 	Plan     *diff.Plan
 	// Desired by connector key, for re-planning a connector before writing.
-	Desired map[string]schema.Connector
+	Desired map[string]schema.DesiredConnector
 	// Errors by connector key: connectors that could not be resolved or
 	// read, and so are not in Plan.Changes (they are in Plan.Unknown).
 	Errors map[string]error
@@ -31,8 +31,8 @@ type Planned struct {
 // Plan reads the live state of every desired connector and plans it.
 // Connectors are read concurrently; one that fails is recorded in Errors.
 // Plan returns an error only when ctx ends.
-func (e *Engine) Plan(ctx context.Context, revision string, desired []schema.Connector) (*Planned, error) {
-	p := &Planned{Revision: revision, Desired: map[string]schema.Connector{}, Errors: map[string]error{}}
+func (e *Engine) Plan(ctx context.Context, revision string, desired []schema.DesiredConnector) (*Planned, error) {
+	p := &Planned{Revision: revision, Desired: map[string]schema.DesiredConnector{}, Errors: map[string]error{}}
 	for _, c := range desired {
 		p.Desired[c.Key] = c
 	}
@@ -59,13 +59,13 @@ func (e *Engine) Plan(ctx context.Context, revision string, desired []schema.Con
 // resolved is the outcome of name resolution: the connectors listed per
 // region, for the connectors named by name.
 type resolved struct {
-	listed map[string][]chime.Connector // by region
-	errs   map[string]error             // by region
+	listed map[string][]chime.VoiceConnector // by region
+	errs   map[string]error                  // by region
 }
 
 // resolve lists each region that has connectors named by name, once.
-func (e *Engine) resolve(ctx context.Context, desired []schema.Connector) resolved {
-	r := resolved{listed: map[string][]chime.Connector{}, errs: map[string]error{}}
+func (e *Engine) resolve(ctx context.Context, desired []schema.DesiredConnector) resolved {
+	r := resolved{listed: map[string][]chime.VoiceConnector{}, errs: map[string]error{}}
 	var regions []string
 	for _, c := range desired {
 		if c.ID == "" && !slices.Contains(regions, c.Region) {
@@ -85,14 +85,14 @@ func (e *Engine) resolve(ctx context.Context, desired []schema.Connector) resolv
 
 // lookup returns the connector c names, resolved by name if need be. ok is
 // false for a connector named by id: only its id is known.
-func (r resolved) lookup(c schema.Connector) (_ chime.Connector, ok bool, err error) {
+func (r resolved) lookup(c schema.DesiredConnector) (_ chime.VoiceConnector, ok bool, err error) {
 	if c.ID != "" {
-		return chime.Connector{ID: c.ID, Region: c.Region}, false, nil
+		return chime.VoiceConnector{ID: c.ID, Region: c.Region}, false, nil
 	}
 	if err := r.errs[c.Region]; err != nil {
-		return chime.Connector{}, false, fmt.Errorf("resolve name %q: %w", c.Name, err)
+		return chime.VoiceConnector{}, false, fmt.Errorf("resolve name %q: %w", c.Name, err)
 	}
-	var found []chime.Connector
+	var found []chime.VoiceConnector
 	for _, vc := range r.listed[c.Region] {
 		if vc.Name == c.Name {
 			found = append(found, vc)
@@ -100,11 +100,11 @@ func (r resolved) lookup(c schema.Connector) (_ chime.Connector, ok bool, err er
 	}
 	switch len(found) {
 	case 0:
-		return chime.Connector{}, false, fmt.Errorf("no voice connector is named %q in %s", c.Name, regionName(c.Region))
+		return chime.VoiceConnector{}, false, fmt.Errorf("no voice connector is named %q in %s", c.Name, regionName(c.Region))
 	case 1:
 		return found[0], true, nil
 	}
-	return chime.Connector{}, false, fmt.Errorf("%d voice connectors are named %q in %s: name it by id instead", len(found), c.Name, regionName(c.Region))
+	return chime.VoiceConnector{}, false, fmt.Errorf("%d voice connectors are named %q in %s: name it by id instead", len(found), c.Name, regionName(c.Region))
 }
 
 func regionName(r string) string {
@@ -115,7 +115,7 @@ func regionName(r string) string {
 }
 
 // read returns the live state of one connector.
-func (e *Engine) read(ctx context.Context, c schema.Connector, r resolved) (diff.Live, error) {
+func (e *Engine) read(ctx context.Context, c schema.DesiredConnector, r resolved) (diff.Live, error) {
 	vc, listed, err := r.lookup(c)
 	if err != nil {
 		return diff.Live{}, err

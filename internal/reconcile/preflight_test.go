@@ -35,7 +35,7 @@ func (f *fakePreflight) check(_ context.Context, keys []origination.Key) map[ori
 func TestPreflightModes(t *testing.T) {
 	for _, mode := range []PreflightMode{PreflightOff, PreflightWarn, PreflightEnforce} {
 		t.Run(string(mode), func(t *testing.T) {
-			e := newEnv(t, sim.Options{}, chime.Options{})
+			e := newEnv(t, sim.Config{}, chime.ClientOptions{})
 			cs := e.w.Connectors(t, "us-east-1", "vc", 2)
 			desired := fleet(cs)
 			desired[1].Origination.Routes[1].Host = "dead.example.com"

@@ -9,24 +9,24 @@ import (
 	"github.com/sipops/reconciler/internal/origination"
 )
 
-// Status is the outcome of one connector in an apply.
-type Status string
+// OutcomeStatus is the outcome of one connector in an apply.
+type OutcomeStatus string
 
 // Statuses.
 const (
-	StatusUnchanged Status = "unchanged" // already as desired
-	StatusApplied   Status = "applied"   // written and confirmed
-	StatusConverged Status = "converged" // changed by someone else to the desired state since the plan
-	StatusFailed    Status = "failed"
+	StatusUnchanged OutcomeStatus = "unchanged" // already as desired
+	StatusApplied   OutcomeStatus = "applied"   // written and confirmed
+	StatusConverged OutcomeStatus = "converged" // changed by someone else to the desired state since the plan
+	StatusFailed    OutcomeStatus = "failed"
 )
 
 // Outcome is what happened to one connector.
 type Outcome struct {
-	Key    string      `json:"key"`
-	ID     string      `json:"id,omitempty"`
-	Region string      `json:"region,omitempty"`
-	Action diff.Action `json:"action,omitempty"`
-	Status Status      `json:"status"`
+	Key    string        `json:"key"`
+	ID     string        `json:"id,omitempty"`
+	Region string        `json:"region,omitempty"`
+	Action diff.Action   `json:"action,omitempty"`
+	Status OutcomeStatus `json:"status"`
 	// Replanned: the origination changed between the plan and the write,
 	// so the connector was planned again from what it had become.
 	Replanned bool                     `json:"replanned,omitempty"`
@@ -51,7 +51,7 @@ type Result struct {
 func (r *Result) Converged() bool { return r.Count(StatusFailed) == 0 }
 
 // Count returns how many connectors ended with status s.
-func (r *Result) Count(s Status) int {
+func (r *Result) Count(s OutcomeStatus) int {
 	n := 0
 	for _, o := range r.Outcomes {
 		if o.Status == s {

@@ -21,8 +21,8 @@ const (
 	StatePending ConnectorState = "pending" // not reconciled yet
 )
 
-// Change is one write made by the loop, for the change log.
-type Change struct {
+// AppliedChange is one write made by the loop, for the change log.
+type AppliedChange struct {
 	Time     time.Time                `json:"time"`
 	Revision string                   `json:"revision"`
 	Trigger  string                   `json:"trigger"`
@@ -33,8 +33,9 @@ type Change struct {
 	After    *origination.Origination `json:"after"`
 }
 
-// Connector is the status of one managed connector.
-type Connector struct {
+// ConnectorStatus is what the loop knows of one managed connector, for
+// /status and the status page.
+type ConnectorStatus struct {
 	Key     string                   `json:"key"`
 	ID      string                   `json:"id,omitempty"`
 	Name    string                   `json:"name,omitempty"`
@@ -45,7 +46,7 @@ type Connector struct {
 	Absent  bool                     `json:"absent,omitempty"`
 	// Live is the origination last read or written; nil when none or unknown.
 	Live       *origination.Origination `json:"live"`
-	LastChange *Change                  `json:"last_change,omitempty"`
+	LastChange *AppliedChange           `json:"last_change,omitempty"`
 	NextRetry  *time.Time               `json:"next_retry,omitempty"`
 	Failures   int                      `json:"failures,omitempty"`
 }
@@ -75,20 +76,20 @@ type Overview struct {
 	LastError   string           `json:"last_error,omitempty"`
 	// SourceError is why the last fetch of the source failed, if it did:
 	// the revision in force stays, but it may no longer be the newest.
-	SourceError string         `json:"source_error,omitempty"`
-	Drift       string         `json:"drift"`
-	Connectors  []Connector    `json:"connectors"`
-	Changes     []Change       `json:"changes"`
-	Counts      map[string]int `json:"counts"`
+	SourceError string            `json:"source_error,omitempty"`
+	Drift       string            `json:"drift"`
+	Connectors  []ConnectorStatus `json:"connectors"`
+	Changes     []AppliedChange   `json:"changes"`
+	Counts      map[string]int    `json:"counts"`
 }
 
 // maxChanges bounds the change log kept for the status page.
 const maxChanges = 50
 
 // snapshot returns a deep enough copy of s for readers in other goroutines.
-func (s *Overview) snapshot(conns map[string]*Connector) Overview {
+func (s *Overview) snapshot(conns map[string]*ConnectorStatus) Overview {
 	out := *s
-	out.Connectors = make([]Connector, 0, len(conns))
+	out.Connectors = make([]ConnectorStatus, 0, len(conns))
 	for _, k := range slices.Sorted(maps.Keys(conns)) {
 		out.Connectors = append(out.Connectors, *conns[k])
 	}
@@ -97,7 +98,7 @@ func (s *Overview) snapshot(conns map[string]*Connector) Overview {
 	return out
 }
 
-func counts(conns map[string]*Connector) map[string]int {
+func counts(conns map[string]*ConnectorStatus) map[string]int {
 	c := map[string]int{string(StateInSync): 0, string(StateDrifted): 0, string(StateFailed): 0, string(StatePending): 0}
 	for _, cs := range conns {
 		c[string(cs.State)]++

@@ -48,7 +48,7 @@ func BenchmarkLoad1000x10(b *testing.B) {
 func benchLoad(b *testing.B, files []File) {
 	b.ReportAllocs()
 	for b.Loop() {
-		spec, err := Load(files, Options{})
+		spec, err := Load(files, LoadOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}

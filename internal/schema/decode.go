@@ -98,9 +98,9 @@ func (d *decoder) incomplete(n node, v cue.Value) {
 }
 
 // connector decodes one entry of voiceConnectors. ok is false when it has an error.
-func (d *decoder) connector(key string, n node) (Connector, bool) {
+func (d *decoder) connector(key string, n node) (DesiredConnector, bool) {
 	before := len(d.errs)
-	c := Connector{Key: key, Pos: diagAt(n.pos(), "").location()}
+	c := DesiredConnector{Key: key, Pos: diagAt(n.pos(), "").location()}
 	o, ok := d.object(n, connectorFields)
 	if !ok {
 		return c, false

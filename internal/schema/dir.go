@@ -71,7 +71,7 @@ func readFile(root *os.Root, p string, symlink bool) ([]byte, error) {
 }
 
 // LoadDir reads and loads the spec directory dir.
-func LoadDir(dir string, opts Options) (*Spec, error) {
+func LoadDir(dir string, opts LoadOptions) (*Spec, error) {
 	files, err := ReadDir(dir)
 	if err != nil {
 		return nil, err

@@ -25,7 +25,7 @@ func FuzzLoad(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		spec, err := Load([]File{{Path: "fuzz.cue", Data: data}}, Options{})
+		spec, err := Load([]File{{Path: "fuzz.cue", Data: data}}, LoadOptions{})
 		var inv *InvalidError
 		switch {
 		case err != nil && !errors.As(err, &inv):

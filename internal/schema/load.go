@@ -24,8 +24,8 @@ type File struct {
 	Data []byte
 }
 
-// Options tune the rules that depend on the account or the command line.
-type Options struct {
+// LoadOptions tune the rules that depend on the account or the command line.
+type LoadOptions struct {
 	// DefaultRegion is given to connectors without a region. Empty leaves
 	// their Region empty for the caller to fill from the AWS configuration.
 	DefaultRegion string
@@ -58,7 +58,7 @@ func (e *InvalidError) Error() string {
 
 // Load evaluates files as one CUE package and checks them against the
 // contract. It returns either a Spec or an *InvalidError, never both.
-func Load(files []File, opts Options) (*Spec, error) {
+func Load(files []File, opts LoadOptions) (*Spec, error) {
 	if opts.MaxRoutes == 0 {
 		opts.MaxRoutes = DefaultMaxRoutes
 	}
@@ -76,7 +76,7 @@ func Load(files []File, opts Options) (*Spec, error) {
 	if len(d.errs) > 0 {
 		return nil, &InvalidError{Errors: sortDiags(d.errs), Warnings: sortDiags(d.warns)}
 	}
-	slices.SortFunc(d.out, func(a, b Connector) int { return strings.Compare(a.Key, b.Key) })
+	slices.SortFunc(d.out, func(a, b DesiredConnector) int { return strings.Compare(a.Key, b.Key) })
 	return &Spec{Connectors: d.out, Warnings: sortDiags(d.warns)}, nil
 }
 

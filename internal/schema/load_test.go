@@ -50,8 +50,8 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-func caseInput(t *testing.T, ar *txtar.Archive) ([]File, Options) {
-	opts := Options{DefaultRegion: "us-east-1"}
+func caseInput(t *testing.T, ar *txtar.Archive) ([]File, LoadOptions) {
+	opts := LoadOptions{DefaultRegion: "us-east-1"}
 	for _, f := range strings.Fields(string(ar.Comment)) {
 		if v, ok := strings.CutPrefix(f, "max-routes="); ok {
 			n, err := strconv.Atoi(v)

@@ -113,9 +113,9 @@ var specialRanges = []struct {
 
 // identities finds a Voice Connector declared under two keys: the same id,
 // or the same name in the same region.
-type identities map[string]Connector
+type identities map[string]DesiredConnector
 
-func (s identities) add(c Connector) (Connector, bool) {
+func (s identities) add(c DesiredConnector) (DesiredConnector, bool) {
 	k := "id:" + c.ID
 	if c.ID == "" {
 		k = "name:" + c.Region + "/" + c.Name
@@ -124,5 +124,5 @@ func (s identities) add(c Connector) (Connector, bool) {
 		return prev, true
 	}
 	s[k] = c
-	return Connector{}, false
+	return DesiredConnector{}, false
 }

@@ -7,13 +7,14 @@ import "github.com/sipops/reconciler/internal/origination"
 // are never touched.
 type Spec struct {
 	// Connectors sorted by Key.
-	Connectors []Connector
+	Connectors []DesiredConnector
 	// Warnings found while loading; they do not make the spec invalid.
 	Warnings []Diagnostic
 }
 
-// Connector is the desired origination of one Voice Connector.
-type Connector struct {
+// DesiredConnector is what the spec asks of one Voice Connector: how to
+// find it and the origination it must have.
+type DesiredConnector struct {
 	// Key is the connector's key under voiceConnectors, the operator's name for it.
 	Key string `json:"key"`
 	// Exactly one of ID and Name is set. Name is resolved by listing the
@@ -30,7 +31,7 @@ type Connector struct {
 }
 
 // Ref returns how the connector is identified to the operator: its id, or name@region.
-func (c Connector) Ref() string {
+func (c DesiredConnector) Ref() string {
 	if c.ID != "" {
 		return c.ID
 	}

@@ -19,10 +19,10 @@ import (
 // a dozen of them per route made decoding cost more than evaluating. Positions
 // are looked up in the CUE value only for the few nodes that get a diagnostic.
 type decoder struct {
-	opts  Options
+	opts  LoadOptions
 	errs  []Diagnostic
 	warns []Diagnostic
-	out   []Connector
+	out   []DesiredConnector
 }
 
 // node is one decoded JSON value of the spec and where it came from.

@@ -22,12 +22,12 @@ import (
 
 // World is a simulator served on 127.0.0.1.
 type World struct {
-	Sim *sim.Server
+	Sim *sim.Service
 	URL string
 }
 
 // Start serves a simulator with opts until the test ends.
-func Start(tb testing.TB, opts sim.Options) *World {
+func Start(tb testing.TB, opts sim.Config) *World {
 	tb.Helper()
 	s, err := sim.New(opts)
 	if err != nil {
@@ -66,7 +66,7 @@ var NoWait = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { 
 
 // Client returns a real Chime port client for the world, with static
 // credentials and region us-east-1. Options left zero keep their defaults.
-func (w *World) Client(tb testing.TB, opts chime.Options) *chime.Client {
+func (w *World) Client(tb testing.TB, opts chime.ClientOptions) *chime.Client {
 	tb.Helper()
 	opts.Endpoint = w.URL
 	if opts.Region == "" {
@@ -82,9 +82,9 @@ func (w *World) Client(tb testing.TB, opts chime.Options) *chime.Client {
 }
 
 // Connectors creates n connectors named prefix-0000... in region.
-func (w *World) Connectors(tb testing.TB, region, prefix string, n int) []sim.Connector {
+func (w *World) Connectors(tb testing.TB, region, prefix string, n int) []sim.StoredConnector {
 	tb.Helper()
-	out := make([]sim.Connector, n)
+	out := make([]sim.StoredConnector, n)
 	for i := range out {
 		c, err := w.Sim.CreateConnector(fmt.Sprintf("%s-%04d", prefix, i), region, false)
 		if err != nil {

@@ -53,7 +53,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	slices.Reverse(o.Changes) // newest first
 	// Those that need attention first: in a fleet of hundreds, a failed
 	// connector in key order would be off the screen.
-	slices.SortStableFunc(o.Connectors, func(a, b reconcile.Connector) int {
+	slices.SortStableFunc(o.Connectors, func(a, b reconcile.ConnectorStatus) int {
 		return cmp.Compare(attention(a.State), attention(b.State))
 	})
 	data := struct {
@@ -93,15 +93,15 @@ func short(rev string) string {
 	return rev[:min(len(rev), 12)]
 }
 
-// Share is one route and its share of its priority tier's calls.
-type Share struct {
+// RouteShare is one route and its share of its priority tier's calls.
+type RouteShare struct {
 	Route   origination.Route
 	Percent float64
 }
 
 // shares lists the routes of o with each one's share of its tier's calls;
 // a disabled origination carries none.
-func shares(o *origination.Origination) []Share {
+func shares(o *origination.Origination) []RouteShare {
 	if o == nil {
 		return nil
 	}
@@ -110,9 +110,9 @@ func shares(o *origination.Origination) []Share {
 	for _, r := range o.Routes {
 		total[r.Priority] += r.Weight
 	}
-	out := make([]Share, len(o.Routes))
+	out := make([]RouteShare, len(o.Routes))
 	for i, r := range o.Routes {
-		out[i] = Share{Route: r}
+		out[i] = RouteShare{Route: r}
 		if !o.Disabled && total[r.Priority] > 0 {
 			out[i].Percent = 100 * float64(r.Weight) / float64(total[r.Priority])
 		}

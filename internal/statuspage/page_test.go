@@ -32,7 +32,7 @@ func overview() reconcile.Overview {
 		{Host: "sbc1.example.com", Port: 5060, Protocol: "UDP", Priority: 1, Weight: 60},
 	}}
 	retry := now.Add(30 * time.Second)
-	change := reconcile.Change{Time: now.Add(-2 * time.Minute), Revision: "sha256:0123456789abcdef0123", Trigger: "revision",
+	change := reconcile.AppliedChange{Time: now.Add(-2 * time.Minute), Revision: "sha256:0123456789abcdef0123", Trigger: "revision",
 		Key: "east", ID: "abcdef0123456789", Action: diff.Put, After: live}
 	return reconcile.Overview{
 		Source:      "git https://git.example.com/voice/specs.git",
@@ -45,11 +45,11 @@ func overview() reconcile.Overview {
 		LastSync:    now.Add(-5 * time.Second),
 		LastSuccess: now.Add(-5 * time.Second),
 		Drift:       "correct",
-		Connectors: []reconcile.Connector{
+		Connectors: []reconcile.ConnectorStatus{
 			{Key: "east", ID: "abcdef0123456789", Name: "vc-east", Region: "us-east-1", State: reconcile.StateInSync, Desired: live, Live: live, LastChange: &change},
 			{Key: "west", Name: "vc-west", Region: "us-west-2", State: reconcile.StateFailed, Error: injected, NextRetry: &retry, Failures: 2},
 		},
-		Changes: []reconcile.Change{change},
+		Changes: []reconcile.AppliedChange{change},
 		Counts:  map[string]int{"in_sync": 1, "drifted": 0, "failed": 1, "pending": 0},
 	}
 }

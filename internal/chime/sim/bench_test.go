@@ -14,7 +14,7 @@ import (
 //
 //	go test -run '^$' -bench SimulatorThroughput -benchtime 5s ./chime/sim/
 func BenchmarkSimulatorThroughput(b *testing.B) {
-	s, url := start(b, sim.Options{})
+	s, url := start(b, sim.Config{})
 	c := mustCreate(b, s, "bench", "us-east-1")
 	tr := &http.Transport{MaxIdleConnsPerHost: 64}
 	b.Cleanup(tr.CloseIdleConnections)

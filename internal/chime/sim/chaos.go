@@ -54,7 +54,7 @@ type chaos struct {
 	spike     time.Duration
 }
 
-func newChaos(o Options) *chaos {
+func newChaos(o Config) *chaos {
 	seed := uint64(o.Seed)
 	return &chaos{
 		rng:       rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),

@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// Connector is a simulated Voice Connector.
-type Connector struct {
+// StoredConnector is a Voice Connector as the simulated service stores it.
+type StoredConnector struct {
 	ID                string    `json:"id"`
 	Name              string    `json:"name"`
 	Region            string    `json:"region"`
@@ -62,9 +62,9 @@ func newRequestID() string {
 		a>>32, (a>>16)&0xffff, a&0xfff, 0x8000|(b>>48)&0x3fff, b&0xffffffffffff)
 }
 
-func newConnector(account, id, name, region string, encrypt bool, now time.Time) Connector {
+func newConnector(account, id, name, region string, encrypt bool, now time.Time) StoredConnector {
 	now = now.UTC().Truncate(time.Millisecond)
-	return Connector{
+	return StoredConnector{
 		ID:                id,
 		Name:              name,
 		Region:            region,
@@ -92,7 +92,7 @@ type wireConnector struct {
 	VoiceConnectorArn string `json:"VoiceConnectorArn"`
 }
 
-func (c Connector) wire() wireConnector {
+func (c StoredConnector) wire() wireConnector {
 	return wireConnector{
 		VoiceConnectorID:  c.ID,
 		AwsRegion:         c.Region,

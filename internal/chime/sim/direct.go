@@ -11,37 +11,37 @@ import (
 // stats, but not validation or the state file.
 
 // CreateConnector creates a connector in region ("" = DefaultRegion).
-func (s *Server) CreateConnector(name, region string, requireEncryption bool) (Connector, error) {
+func (s *Service) CreateConnector(name, region string, requireEncryption bool) (StoredConnector, error) {
 	return s.CreateConnectorWithID(s.store.freshID(), name, region, requireEncryption)
 }
 
 // CreateConnectorWithID creates a connector with a chosen id, so that a
 // demo or a test can match specs written in advance. The id must follow
 // the service's pattern and be unused.
-func (s *Server) CreateConnectorWithID(id, name, region string, requireEncryption bool) (Connector, error) {
+func (s *Service) CreateConnectorWithID(id, name, region string, requireEncryption bool) (StoredConnector, error) {
 	if region == "" {
 		region = DefaultRegion
 	}
 	if err := validateName(name); err != nil {
-		return Connector{}, fmt.Errorf("create voice connector: %w", err)
+		return StoredConnector{}, fmt.Errorf("create voice connector: %w", err)
 	}
 	if !validRegion(region) {
-		return Connector{}, fmt.Errorf("create voice connector: region %q is not a Voice Connector region", region)
+		return StoredConnector{}, fmt.Errorf("create voice connector: region %q is not a Voice Connector region", region)
 	}
 	c := newConnector(s.account, id, name, region, requireEncryption, s.now())
 	if err := s.store.create(c); err != nil {
-		return Connector{}, fmt.Errorf("create voice connector %q: %w", name, err)
+		return StoredConnector{}, fmt.Errorf("create voice connector %q: %w", name, err)
 	}
 	return c, nil
 }
 
 // Connectors lists the connectors of region ("" = all regions) in the
 // order ListVoiceConnectors pages through them.
-func (s *Server) Connectors(region string) []Connector { return s.store.all(region) }
+func (s *Service) Connectors(region string) []StoredConnector { return s.store.all(region) }
 
 // Origination returns the origination of connector id, nil if none is set.
 // The error wraps ErrNotFound for an unknown id.
-func (s *Server) Origination(id string) (*origination.Origination, error) {
+func (s *Service) Origination(id string) (*origination.Origination, error) {
 	_, o, err := s.store.get("", id)
 	if err != nil {
 		return nil, fmt.Errorf("get origination: %w", err)
@@ -52,7 +52,7 @@ func (s *Server) Origination(id string) (*origination.Origination, error) {
 // SetOrigination replaces the origination of connector id as a
 // PutVoiceConnectorOrigination would (nil deletes it). It is validated like
 // a Put; zero Port, Priority and Weight mean absent (Port becomes 5060).
-func (s *Server) SetOrigination(id string, o *origination.Origination) error {
+func (s *Service) SetOrigination(id string, o *origination.Origination) error {
 	var w *wireOrigination
 	if o != nil {
 		var err error

@@ -91,27 +91,27 @@
 //
 // # Throttling, faults, latency
 //
-// Each operation has its own token bucket (Options.Rate, Burst), shared by all
+// Each operation has its own token bucket (Config.Rate, Burst), shared by all
 // clients; an empty bucket answers 429 ThrottledClientException. With
-// probability Options.FaultRate a call is answered 500 ServiceFailureException
-// or 503 ServiceUnavailableException (evenly) without running. Options.Latency
+// probability Config.FaultRate a call is answered 500 ServiceFailureException
+// or 503 ServiceUnavailableException (evenly) without running. Config.Latency
 // plus a uniform jitter delays every API call, and with probability
-// Options.SpikeRate a call waits Options.Spike more (a latency spike, as a
+// Config.SpikeRate a call waits Config.Spike more (a latency spike, as a
 // slow partition or a pause of the service gives); a client that gives up
 // stops the wait. Faults, jitter and spikes come from one source seeded with
-// Options.Seed, so a sequential run is reproducible. The order of checks is:
+// Config.Seed, so a sequential run is reproducible. The order of checks is:
 // route, latency, authentication, rate limit, fault, operation.
 //
 // # State, statistics, direct access
 //
-// With Options.StatePath the state is loaded at start and, after every
+// With Config.StatePath the state is loaded at start and, after every
 // change, written to a temporary file, fsynced, renamed over the state file,
 // and the directory fsynced, all before the answer is sent; so a SIGKILL
 // loses nothing acknowledged. A change that cannot be saved is undone and
 // answered 500.
 //
 // GET /_sim/stats returns Stats as JSON and POST /_sim/reset-stats zeroes
-// them; neither is authenticated, throttled or counted. The Server methods
+// them; neither is authenticated, throttled or counted. The Service methods
 // CreateConnector, Connectors, Origination and SetOrigination reach the state
 // directly, bypassing rate limit, faults, latency and stats (but not
 // validation or the state file), for test setup and drift injection.

@@ -18,7 +18,7 @@ type call struct {
 	req    *http.Request
 }
 
-func (s *Server) dispatch(c *call) *result {
+func (s *Service) dispatch(c *call) *result {
 	switch c.op {
 	case opCreateVoiceConnector:
 		return s.createVoiceConnector(c)
@@ -61,7 +61,7 @@ func (c *call) body() (*object, *result) {
 }
 
 // storeError maps a store error to the answer the service would give.
-func (s *Server) storeError(c *call, err error) *result {
+func (s *Service) storeError(c *call, err error) *result {
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return c.op.fail(excNotFound, "voice connector %s not found in region %s", c.id, c.region)
@@ -80,7 +80,7 @@ type regionsOutput struct {
 	VoiceConnectorRegions []string `json:"VoiceConnectorRegions"`
 }
 
-func (s *Server) createVoiceConnector(c *call) *result {
+func (s *Service) createVoiceConnector(c *call) *result {
 	body, fail := c.body()
 	if fail != nil {
 		return fail
@@ -96,7 +96,7 @@ func (s *Server) createVoiceConnector(c *call) *result {
 	return ok(http.StatusCreated, connectorOutput{VoiceConnector: conn.wire()})
 }
 
-func (s *Server) getVoiceConnector(c *call) *result {
+func (s *Service) getVoiceConnector(c *call) *result {
 	conn, _, err := s.store.get(c.region, c.id)
 	if err != nil {
 		return s.storeError(c, err)
@@ -104,7 +104,7 @@ func (s *Server) getVoiceConnector(c *call) *result {
 	return ok(http.StatusOK, connectorOutput{VoiceConnector: conn.wire()})
 }
 
-func (s *Server) deleteVoiceConnector(c *call) *result {
+func (s *Service) deleteVoiceConnector(c *call) *result {
 	if err := s.store.delete(c.region, c.id); err != nil {
 		return s.storeError(c, err)
 	}

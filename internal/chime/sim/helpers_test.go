@@ -16,7 +16,7 @@ import (
 )
 
 // start serves a new simulator on 127.0.0.1 for the length of the test.
-func start(t testing.TB, opts sim.Options) (*sim.Server, string) {
+func start(t testing.TB, opts sim.Config) (*sim.Service, string) {
 	t.Helper()
 	s, err := sim.New(opts)
 	if err != nil {
@@ -91,7 +91,7 @@ func signed(t testing.TB, method, url, body, region string) *http.Request {
 	return req
 }
 
-func mustCreate(t testing.TB, s *sim.Server, name, region string) sim.Connector {
+func mustCreate(t testing.TB, s *sim.Service, name, region string) sim.StoredConnector {
 	t.Helper()
 	c, err := s.CreateConnector(name, region, false)
 	if err != nil {

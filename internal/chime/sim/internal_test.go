@@ -75,7 +75,7 @@ func TestEveryExceptionAllowedWhereSent(t *testing.T) {
 }
 
 func TestLatencyHonoursCancellation(t *testing.T) {
-	s, err := New(Options{Latency: time.Hour})
+	s, err := New(Config{Latency: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestLatencyHonoursCancellation(t *testing.T) {
 }
 
 func TestConcurrentUse(t *testing.T) {
-	s, err := New(Options{FaultRate: 0.1, Rate: 1e6, LatencyJitter: time.Millisecond})
+	s, err := New(Config{FaultRate: 0.1, Rate: 1e6, LatencyJitter: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func TestLatencyAddedAndChangeable(t *testing.T) {
-	s, err := New(Options{Latency: 40 * time.Millisecond, LatencyJitter: 10 * time.Millisecond})
+	s, err := New(Config{Latency: 40 * time.Millisecond, LatencyJitter: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,14 +159,14 @@ func TestStateFileErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, path := range []string{filepath.Join(dir, "missing-dir", "state.json"), corrupt, badID} {
-		if _, err := New(Options{StatePath: path}); err == nil {
+		if _, err := New(Config{StatePath: path}); err == nil {
 			t.Errorf("New with state %s: got no error, want one", filepath.Base(path))
 		}
 	}
 }
 
 func TestCreateConnectorWithID(t *testing.T) {
-	s, err := New(Options{})
+	s, err := New(Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ type listOutput struct {
 // listVoiceConnectors pages through the signing region's connectors in id
 // order. The token is a cursor (the last id returned), so connectors created
 // or deleted between pages never cause duplicates or skip others.
-func (s *Server) listVoiceConnectors(c *call) *result {
+func (s *Service) listVoiceConnectors(c *call) *result {
 	q := c.req.URL.Query()
 	size := DefaultPageSize
 	if q.Has("max-results") {

@@ -8,7 +8,7 @@ type originationOutput struct {
 	Origination *wireOrigination `json:"Origination,omitempty"`
 }
 
-func (s *Server) getOrigination(c *call) *result {
+func (s *Service) getOrigination(c *call) *result {
 	_, o, err := s.store.get(c.region, c.id)
 	if err != nil {
 		return s.storeError(c, err)
@@ -18,7 +18,7 @@ func (s *Server) getOrigination(c *call) *result {
 
 // putOrigination replaces the whole origination (no merge) and echoes what
 // was stored, with defaults filled in.
-func (s *Server) putOrigination(c *call) *result {
+func (s *Service) putOrigination(c *call) *result {
 	body, fail := c.body()
 	if fail != nil {
 		return fail
@@ -34,7 +34,7 @@ func (s *Server) putOrigination(c *call) *result {
 }
 
 // deleteOrigination is idempotent: deleting what is not set answers 204.
-func (s *Server) deleteOrigination(c *call) *result {
+func (s *Service) deleteOrigination(c *call) *result {
 	if err := s.store.setOrigination(c.region, c.id, nil); err != nil {
 		return s.storeError(c, err)
 	}

@@ -16,7 +16,7 @@ import (
 )
 
 func TestSDKPagination(t *testing.T) {
-	s, url := start(t, sim.Options{})
+	s, url := start(t, sim.Config{})
 	for i := range 250 {
 		mustCreate(t, s, fmt.Sprintf("vc-%04d", i), "us-east-1")
 	}
@@ -62,7 +62,7 @@ func TestSDKPagination(t *testing.T) {
 }
 
 func TestSDKTokenFromOtherRegionRefused(t *testing.T) {
-	s, url := start(t, sim.Options{})
+	s, url := start(t, sim.Config{})
 	for i := range 3 {
 		mustCreate(t, s, fmt.Sprint("vc", i), "us-east-1")
 	}
@@ -77,7 +77,7 @@ func TestSDKTokenFromOtherRegionRefused(t *testing.T) {
 }
 
 func TestSDKThrottling(t *testing.T) {
-	s, url := start(t, sim.Options{Rate: 1, Burst: 2})
+	s, url := start(t, sim.Config{Rate: 1, Burst: 2})
 	id := mustCreate(t, s, "vc", "us-east-1").ID
 	c := client(url, "us-east-1")
 	var throttled int
@@ -109,8 +109,8 @@ func TestSDKThrottling(t *testing.T) {
 }
 
 // faultPattern puts 40 times and returns what each call answered.
-func faultPattern(t *testing.T, seed int64) (string, *sim.Server) {
-	s, url := start(t, sim.Options{FaultRate: 0.5, Seed: seed})
+func faultPattern(t *testing.T, seed int64) (string, *sim.Service) {
+	s, url := start(t, sim.Config{FaultRate: 0.5, Seed: seed})
 	id := mustCreate(t, s, "vc", "us-east-1").ID
 	c := client(url, "us-east-1")
 	var b []byte
@@ -158,7 +158,7 @@ func TestSDKFaultsReproducible(t *testing.T) {
 
 func TestStatePersistsAcrossRestart(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
-	s, url := start(t, sim.Options{StatePath: path})
+	s, url := start(t, sim.Config{StatePath: path})
 	c := client(url, "eu-central-1")
 	var ids []string
 	for _, name := range []string{"a", "b", "c"} {
@@ -177,7 +177,7 @@ func TestStatePersistsAcrossRestart(t *testing.T) {
 		t.Fatalf("delete: %v", err)
 	}
 
-	again, err := sim.New(sim.Options{StatePath: path})
+	again, err := sim.New(sim.Config{StatePath: path})
 	if err != nil {
 		t.Fatalf("restart: %v", err)
 	}

@@ -21,7 +21,7 @@ func routes(n int) []types.OriginationRoute {
 }
 
 func TestSDKErrors(t *testing.T) {
-	s, url := start(t, sim.Options{})
+	s, url := start(t, sim.Config{})
 	known := mustCreate(t, s, "known", "us-east-1").ID
 	const unknown = "zzzzzzzzzzzzzzzzzzzzzz"
 	c := client(url, "us-east-1")
@@ -100,7 +100,7 @@ func TestSDKErrors(t *testing.T) {
 }
 
 func TestSDKValidEdgeCases(t *testing.T) {
-	s, url := start(t, sim.Options{})
+	s, url := start(t, sim.Config{})
 	id := mustCreate(t, s, "edge", "us-east-1").ID
 	c := client(url, "us-east-1")
 	tests := []struct {

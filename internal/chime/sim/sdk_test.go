@@ -13,7 +13,7 @@ import (
 )
 
 func TestSDKConnectorLifecycle(t *testing.T) {
-	s, url := start(t, sim.Options{AccountID: "111122223333"})
+	s, url := start(t, sim.Config{AccountID: "111122223333"})
 	c := client(url, "eu-west-2")
 	ctx := t.Context()
 
@@ -61,7 +61,7 @@ func TestSDKConnectorLifecycle(t *testing.T) {
 }
 
 func TestSDKListAvailableRegions(t *testing.T) {
-	_, url := start(t, sim.Options{})
+	_, url := start(t, sim.Config{})
 	out, err := client(url, "us-east-1").ListAvailableVoiceConnectorRegions(t.Context(), &chimesdkvoice.ListAvailableVoiceConnectorRegionsInput{})
 	if err != nil {
 		t.Fatalf("ListAvailableVoiceConnectorRegions: %v", err)
@@ -76,7 +76,7 @@ func TestSDKListAvailableRegions(t *testing.T) {
 }
 
 func TestSDKOrigination(t *testing.T) {
-	s, url := start(t, sim.Options{})
+	s, url := start(t, sim.Config{})
 	id := mustCreate(t, s, "vc", "us-east-1").ID
 	c := client(url, "us-east-1")
 	ctx := t.Context()
@@ -136,7 +136,7 @@ func TestSDKOrigination(t *testing.T) {
 }
 
 func TestSDKRegionIsolation(t *testing.T) {
-	s, url := start(t, sim.Options{})
+	s, url := start(t, sim.Config{})
 	east := mustCreate(t, s, "east", "us-east-1")
 	mustCreate(t, s, "london", "eu-west-2")
 	west := client(url, "eu-west-2")

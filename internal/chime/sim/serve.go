@@ -14,7 +14,7 @@ const controlPrefix = "/_sim/"
 // ServeHTTP answers one API call: route, latency, authentication, rate
 // limit, injected fault, then the operation. Every answer carries
 // x-amzn-RequestId.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-amzn-RequestId", newRequestID())
 	if strings.HasPrefix(r.URL.Path, controlPrefix) {
 		s.serveControl(w, r)
@@ -38,7 +38,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // answer computes the result; nil means the client went away while the
 // simulated latency elapsed, so nothing is sent.
-func (s *Server) answer(r *http.Request, t target) *result {
+func (s *Service) answer(r *http.Request, t target) *result {
 	if t.op == opUnknown {
 		return unknownRoute(r, t)
 	}
@@ -93,7 +93,7 @@ func write(w http.ResponseWriter, res *result) {
 
 // serveControl answers GET /_sim/stats and POST /_sim/reset-stats. They are
 // neither authenticated, rate limited nor counted.
-func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+func (s *Service) serveControl(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == controlPrefix+"stats" && r.Method == http.MethodGet:
 		write(w, ok(http.StatusOK, s.Stats()))

@@ -6,9 +6,9 @@ import (
 	"time"
 )
 
-// Options configures a Server. The zero value is a fast, reliable,
+// Config configures a Service. The zero value is a fast, reliable,
 // in-memory simulator.
-type Options struct {
+type Config struct {
 	Rate          float64       // per-operation token bucket, requests/s; 0 = unlimited. Above it: 429 ThrottledClientException
 	Burst         int           // bucket size; 0 = max(1, int(Rate))
 	Latency       time.Duration // added to every call
@@ -22,12 +22,12 @@ type Options struct {
 	Logger        *slog.Logger  // may be nil => discard
 }
 
-// DefaultAccountID is the account in ARNs when Options.AccountID is empty.
+// DefaultAccountID is the account in ARNs when Config.AccountID is empty.
 const DefaultAccountID = "123456789012"
 
 // Validate reports the first option out of its range; New calls it, and
 // `reconciler sim` calls it to answer a bad flag as a usage error.
-func (o Options) Validate() error {
+func (o Config) Validate() error {
 	switch {
 	case o.Rate < 0:
 		return fmt.Errorf("rate %v must not be negative", o.Rate)
@@ -43,9 +43,9 @@ func (o Options) Validate() error {
 	return nil
 }
 
-// Server is the simulated Chime SDK Voice API. It is an http.Handler and is
+// Service is the simulated Chime SDK Voice API. It is an http.Handler and is
 // safe for concurrent use.
-type Server struct {
+type Service struct {
 	account string
 	log     *slog.Logger
 	store   *store
@@ -55,9 +55,9 @@ type Server struct {
 	now     func() time.Time
 }
 
-// New returns a Server; with Options.StatePath it loads the state file (or
+// New returns a Service; with Config.StatePath it loads the state file (or
 // creates it, which checks early that it can be written).
-func New(opts Options) (*Server, error) {
+func New(opts Config) (*Service, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, fmt.Errorf("simulator options: %w", err)
 	}
@@ -69,7 +69,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{
+	s := &Service{
 		account: opts.AccountID,
 		log:     opts.Logger,
 		store:   st,
@@ -87,19 +87,19 @@ func New(opts Options) (*Server, error) {
 }
 
 // Stats returns a snapshot of the counters.
-func (s *Server) Stats() Stats { return s.stats.snapshot() }
+func (s *Service) Stats() Stats { return s.stats.snapshot() }
 
 // ResetStats zeroes the counters.
-func (s *Server) ResetStats() { s.stats.reset() }
+func (s *Service) ResetStats() { s.stats.reset() }
 
 // SetFaults changes the fraction of calls answered with an injected 5xx.
-func (s *Server) SetFaults(rate float64) { s.chaos.setFaults(rate) }
+func (s *Service) SetFaults(rate float64) { s.chaos.setFaults(rate) }
 
 // SetRate changes every operation's token bucket (0 = unlimited).
-func (s *Server) SetRate(rate float64, burst int) { s.limiter.set(rate, burst) }
+func (s *Service) SetRate(rate float64, burst int) { s.limiter.set(rate, burst) }
 
 // SetLatency changes the latency added to every call.
-func (s *Server) SetLatency(d, jitter time.Duration) { s.chaos.setLatency(d, jitter) }
+func (s *Service) SetLatency(d, jitter time.Duration) { s.chaos.setLatency(d, jitter) }
 
 // SetSpikes changes the fraction of calls delayed by an extra d.
-func (s *Server) SetSpikes(rate float64, d time.Duration) { s.chaos.setSpikes(rate, d) }
+func (s *Service) SetSpikes(rate float64, d time.Duration) { s.chaos.setSpikes(rate, d) }

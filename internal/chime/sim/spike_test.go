@@ -10,7 +10,7 @@ import (
 // the others do not, and SetSpikes turns them off.
 func TestSpikes(t *testing.T) {
 	const spike = 30 * time.Millisecond
-	s, err := New(Options{SpikeRate: 0.25, Spike: spike, Seed: 7})
+	s, err := New(Config{SpikeRate: 0.25, Spike: spike, Seed: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestSpikes(t *testing.T) {
 			t.Fatalf("after SetSpikes(0): a call took %v", d)
 		}
 	}
-	if _, err := New(Options{SpikeRate: 1.5}); err == nil {
+	if _, err := New(Config{SpikeRate: 1.5}); err == nil {
 		t.Error("SpikeRate 1.5: got no error")
 	}
 }

@@ -19,7 +19,7 @@ const maxPerRegion = 10000
 // record is one connector and its origination, as kept in memory and in the
 // state file.
 type record struct {
-	Connector
+	StoredConnector
 	Origination *wireOrigination `json:"origination,omitempty"`
 }
 
@@ -96,19 +96,19 @@ func (st *store) lookup(region, id string) (*record, error) {
 }
 
 // get returns a copy of the connector and its origination.
-func (st *store) get(region, id string) (Connector, *wireOrigination, error) {
+func (st *store) get(region, id string) (StoredConnector, *wireOrigination, error) {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	r, err := st.lookup(region, id)
 	if err != nil {
-		return Connector{}, nil, err
+		return StoredConnector{}, nil, err
 	}
-	return r.Connector, r.Origination.clone(), nil
+	return r.StoredConnector, r.Origination.clone(), nil
 }
 
 // page returns up to n connectors of region with ids after the cursor, and
 // whether more follow.
-func (st *store) page(region, after string, n int) ([]Connector, bool) {
+func (st *store) page(region, after string, n int) ([]StoredConnector, bool) {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	ids := st.byRegion[region]
@@ -117,9 +117,9 @@ func (st *store) page(region, after string, n int) ([]Connector, bool) {
 		i++
 	}
 	end := min(i+n, len(ids))
-	out := make([]Connector, 0, end-i)
+	out := make([]StoredConnector, 0, end-i)
 	for _, id := range ids[i:end] {
-		out = append(out, st.byID[id].Connector)
+		out = append(out, st.byID[id].StoredConnector)
 	}
 	return out, end < len(ids)
 }

@@ -3,13 +3,13 @@ package sim
 import "fmt"
 
 // create adds c, which must have a fresh id.
-func (st *store) create(c Connector) error {
+func (st *store) create(c StoredConnector) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if len(st.byRegion[c.Region]) >= maxPerRegion {
 		return fmt.Errorf("region %s holds %d voice connectors: %w", c.Region, maxPerRegion, errQuota)
 	}
-	r := &record{Connector: c}
+	r := &record{StoredConnector: c}
 	if err := st.insert(r); err != nil {
 		return err
 	}
@@ -66,16 +66,16 @@ func (st *store) commit(undo func()) error {
 }
 
 // all returns the connectors of region ("" = every region) in listing order.
-func (st *store) all(region string) []Connector {
+func (st *store) all(region string) []StoredConnector {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
-	var out []Connector
+	var out []StoredConnector
 	for _, reg := range Regions() {
 		if region != "" && reg != region {
 			continue
 		}
 		for _, id := range st.byRegion[reg] {
-			out = append(out, st.byID[id].Connector)
+			out = append(out, st.byID[id].StoredConnector)
 		}
 	}
 	return out

@@ -43,7 +43,7 @@ func keys(t *testing.T, body string) []string {
 var requestIDPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 func TestWireErrors(t *testing.T) {
-	s, url := start(t, sim.Options{})
+	s, url := start(t, sim.Config{})
 	id := mustCreate(t, s, "vc", "us-east-1").ID
 	orig := url + "/voice-connectors/" + id + "/origination"
 	unsigned := func(h string) *http.Request {
@@ -108,7 +108,7 @@ func TestWireErrors(t *testing.T) {
 var timestampPattern = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`)
 
 func TestWireSuccess(t *testing.T) {
-	_, url := start(t, sim.Options{})
+	_, url := start(t, sim.Config{})
 	a := do(t, signed(t, "POST", url+"/voice-connectors", `{"Name":"wire","RequireEncryption":false}`, "ap-southeast-2"))
 	if a.status != 201 {
 		t.Fatalf("create: got %d %s, want 201", a.status, a.body)
@@ -161,7 +161,7 @@ func TestWireSuccess(t *testing.T) {
 }
 
 func TestWireStatsEndpoint(t *testing.T) {
-	s, url := start(t, sim.Options{})
+	s, url := start(t, sim.Config{})
 	id := mustCreate(t, s, "vc", "us-east-1").ID
 	for range 3 {
 		do(t, signed(t, "GET", url+"/voice-connectors/"+id+"/origination", "", "us-east-1"))
