@@ -17,6 +17,8 @@ import (
 
 	"github.com/sipops/reconciler/examples"
 	"github.com/sipops/reconciler/internal/chime/sim"
+	"github.com/sipops/reconciler/internal/httpapi"
+	"github.com/sipops/reconciler/internal/httpserve"
 	"github.com/sipops/reconciler/internal/origination"
 )
 
@@ -49,7 +51,7 @@ func runDemo(ctx context.Context, std Stdio, args []string) int {
 	fs := newFlags(std, "demo", "[flags]",
 		"Run the daemon on the example specs against an embedded simulator of the Chime SDK Voice API,\nand inject a small drift every minute for it to revert. Nothing leaves this machine.")
 	fs.StringVar(&f.plan.spec.source, "source", "examples/specs", "spec `DIR`ectory; the copy built into the binary when it does not exist")
-	fs.StringVar(&f.listen, "listen", "127.0.0.1:9750", "`ADDR`ess of the status page, /metrics and /status")
+	fs.StringVar(&f.listen, "listen", httpapi.DefaultAddr, "`ADDR`ess of the status page, /metrics and /status")
 	fs.DurationVar(&f.driftInterval, "drift-interval", 15*time.Second, "how often the daemon sweeps for drift")
 	fs.DurationVar(&every, "inject-every", time.Minute, "how often the demo injects drift")
 	if code := parse(fs, args, std, exitUsage); code >= 0 {
@@ -68,10 +70,24 @@ func demo(ctx context.Context, std Stdio, f *runFlags, every time.Duration) erro
 		return err
 	}
 	defer cleanup()
-	s, url, err := startDemoSim(ctx)
+	s, ln, err := demoSim()
 	if err != nil {
 		return err
 	}
+	// The simulator serves until the daemon returns; if it fails first, the
+	// daemon stops too and the demo exits with the simulator's error.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	simDone := make(chan struct{})
+	go func() {
+		defer close(simDone)
+		srv := &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
+		if err := httpserve.Serve(ctx, srv, ln, time.Second); err != nil {
+			cancel(fmt.Errorf("simulator: %w", err))
+		}
+	}()
+	defer func() { cancel(nil); <-simDone }()
+	url := "http://" + ln.Addr().String()
 	f.plan.spec.source, f.plan.spec.region, f.plan.aws.endpoint = dir, "us-east-1", url
 	f.plan.aws.logFormat, f.drift, f.plan.aws.apiRate = "text", "correct", 20
 	f.plan.aws.configOptions = []func(*config.LoadOptions) error{
@@ -84,7 +100,9 @@ func demo(ctx context.Context, std Stdio, f *runFlags, every time.Duration) erro
 	}
 	fmt.Fprintf(std.Out, "reconciler demo: the daemon on %s against a simulated Chime SDK Voice API at %s\n\n", dir, url)
 	fmt.Fprintln(std.Out, "The plan the daemon is about to apply:")
-	p.show(std, "text")
+	if err := p.show(std, "text"); err != nil {
+		return err
+	}
 	f.onListen = func(addr string) {
 		fmt.Fprintf(std.Out, `
 The daemon is running. Look at:
@@ -100,7 +118,11 @@ applied. Stop with Ctrl-C.
 `, addr, addr, addr, every, f.driftInterval, dir)
 	}
 	go injectDrift(ctx, std, s, every)
-	return daemon(ctx, std, f)
+	err = daemon(ctx, std, f)
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		return cause
+	}
+	return err
 }
 
 // demoSpecs returns the spec directory: dir if it exists, else a temporary
@@ -121,12 +143,12 @@ func demoSpecs(dir string) (string, func(), error) {
 	return tmp, func() { os.RemoveAll(tmp) }, nil
 }
 
-// startDemoSim serves a simulator holding the connectors of the examples on a
-// loopback port until ctx ends.
-func startDemoSim(ctx context.Context) (*sim.Service, string, error) {
+// demoSim returns a simulator holding the connectors of the examples, and a
+// loopback listener to serve it on.
+func demoSim() (*sim.Service, net.Listener, error) {
 	s, err := sim.New(sim.Config{Latency: 20 * time.Millisecond})
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	for _, c := range demoConnectors {
 		id := c.id
@@ -140,17 +162,14 @@ func startDemoSim(ctx context.Context) (*sim.Service, string, error) {
 			err = s.SetOrigination(vc.ID, c.before)
 		}
 		if err != nil {
-			return nil, "", err
+			return nil, nil, err
 		}
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(l)
-	context.AfterFunc(ctx, func() { srv.Close() })
-	return s, "http://" + l.Addr().String(), nil
+	return s, l, nil
 }
 
 // injectDrift changes one weight of a random managed connector every

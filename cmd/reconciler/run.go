@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/sipops/reconciler/internal/httpapi"
 	"github.com/sipops/reconciler/internal/metrics"
 	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/sdnotify"
@@ -99,7 +100,7 @@ func daemon(ctx context.Context, std Stdio, f *runFlags) error {
 	if err != nil {
 		return err
 	}
-	srv, err := metrics.NewServer(metrics.ServerOptions{
+	srv, err := httpapi.NewServer(httpapi.ServerOptions{
 		Addr: f.listen, Gatherer: reg, Status: func() any { return loop.Overview() }, Ready: loop.Ready,
 		Page:          statuspage.New(loop.Overview, 10*time.Second),
 		WebhookSecret: secret, OnWebhook: src.poke, Logger: log.With("component", "http"),
@@ -122,7 +123,7 @@ func daemon(ctx context.Context, std Stdio, f *runFlags) error {
 // the source or the server fails (a spec directory that does not exist, a
 // port taken), everything stops and the daemon exits with that error rather
 // than running on with nothing to apply.
-func supervise(ctx context.Context, std Stdio, f *runFlags, log *slog.Logger, notify *sdnotify.Notifier, m *metrics.Metrics, loop *reconcile.Loop, src *specSource, srv *metrics.Server) error {
+func supervise(ctx context.Context, std Stdio, f *runFlags, log *slog.Logger, notify *sdnotify.Notifier, m *metrics.Metrics, loop *reconcile.Loop, src *specSource, srv *httpapi.Server) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	snaps := make(chan *source.Snapshot, 1)

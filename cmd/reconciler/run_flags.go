@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/sipops/reconciler/internal/httpapi"
 	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/source"
 )
@@ -48,7 +49,7 @@ func (r *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.gitKeys, "git-verify-keyring", "", "armored OpenPGP keyring `FILE`: apply only commits signed by one of its keys")
 	fs.StringVar(&r.stateDir, "state-dir", "", "`DIR`ectory for the git clone (default: $STATE_DIRECTORY, else the user cache directory)")
 	fs.StringVar(&r.webhookSecretFile, "webhook-secret-file", "", "`FILE` holding the secret of POST /hooks/git (X-Hub-Signature-256); none disables the webhook")
-	fs.StringVar(&r.listen, "listen", "127.0.0.1:9750", "`ADDR`ess of the HTTP server: /metrics, /healthz, /readyz, /status, /hooks/git")
+	fs.StringVar(&r.listen, "listen", httpapi.DefaultAddr, "`ADDR`ess of the HTTP server: /metrics, /healthz, /readyz, /status, /hooks/git")
 	fs.DurationVar(&r.driftInterval, "drift-interval", reconcile.DefaultDriftInterval, "how often to sweep every managed connector for drift, jittered by 10%")
 	fs.StringVar(&r.drift, "drift", string(reconcile.DriftCorrect), "what to do with drift: correct (write the spec back) or report")
 	fs.DurationVar(&r.shutdownTimeout, "shutdown-timeout", reconcile.DefaultShutdownTimeout, "how long writes in flight may finish after SIGTERM")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sipops/reconciler/internal/chime/sim"
+	"github.com/sipops/reconciler/internal/httpserve"
 )
 
 // simConfig is what `reconciler sim` was asked to do.
@@ -124,22 +124,7 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, o sim.Config) e
 		WriteTimeout:      30*time.Second + o.Latency + o.LatencyJitter + o.Spike,
 		IdleTimeout:       2 * time.Minute,
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shut down: %w", err)
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
-	}
-	return nil
+	return httpserve.Serve(ctx, hs, ln, shutdownTimeout)
 }
 
 // precreate makes sure connectors vc-0001..vc-N exist in region, reusing

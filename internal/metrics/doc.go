@@ -1,5 +1,6 @@
-// Package metrics holds the reconciler's Prometheus collectors and its HTTP
-// server.
+// Package metrics holds the reconciler's Prometheus collectors and the
+// recorder the reconcile loop, the Chime port and the source report to. It
+// serves nothing: the HTTP face (package httpapi) exposes the registry.
 //
 // # Metrics
 //
@@ -47,33 +48,14 @@
 //	    Fetches of the spec source, success or failure.
 //	chime_origination_source_last_fetch_timestamp_seconds
 //	    When the source was last fetched successfully. Alert when stale.
+//	chime_origination_preflight_total{result}
+//	    Preflight checks (SIP OPTIONS) of added or changed routes, ok or
+//	    fail. A fail is a route that did not answer before it was written.
 //
 // The Go runtime (go_*) and process (process_*) collectors are registered
 // too. The AWS region is not a label: the operation is what an operator acts
 // on, and the daemon logs the region.
 //
-// # HTTP endpoints
-//
-// The server listens on 127.0.0.1:9750 unless configured otherwise.
-//
-//	GET  /           the status page, or a text index of the endpoints
-//	GET  /metrics    Prometheus exposition
-//	GET  /healthz    200 "ok" while the process serves HTTP (liveness)
-//	GET  /readyz     200 "ok" when ready, else 503 with the reason
-//	GET  /status     the daemon's status as JSON
-//	POST /hooks/git  git push webhook: 202 and a fetch is scheduled
-//
-// GET endpoints answer HEAD too; other methods get 405 with an Allow header.
-// Request bodies are capped at 1 MiB (413 past it).
-//
-// # Webhook
-//
-// /hooks/git is enabled only when a secret is configured, and answers 404
-// otherwise. A request must carry GitHub's X-Hub-Signature-256 header:
-// "sha256=" and the hex HMAC-SHA256 of the exact body keyed with the secret.
-// A missing, malformed or wrong
-// signature gets 401, triggers nothing and is logged at warn level without
-// the signature. The payload is not parsed: a valid request only schedules
-// a fetch, and the fetch decides what changed. So a replayed delivery is
-// harmless, and there is no replay window or delivery-ID cache.
+// It is internal to the reconciler and has no compatibility promise; the
+// metric names are the contract.
 package metrics

@@ -1,4 +1,4 @@
-package metrics
+package httpapi
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sipops/reconciler/internal/httpserve"
 )
 
 // DefaultAddr is where the server listens unless told otherwise: loopback,
@@ -57,7 +59,7 @@ type Server struct {
 // NewServer checks opts and builds the server; it does not listen yet.
 func NewServer(opts ServerOptions) (*Server, error) {
 	if opts.Gatherer == nil {
-		return nil, errors.New("metrics server: no gatherer")
+		return nil, errors.New("http server: no gatherer")
 	}
 	if opts.Addr == "" {
 		opts.Addr = DefaultAddr
@@ -123,30 +125,12 @@ func (s *Server) Serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- s.srv.Serve(ln) }()
 	s.log.Info("http server listening", attrAddr, s.Addr())
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve http: %w", err)
-	case <-ctx.Done():
-	}
-	return s.shutdown(ctx, errc)
-}
-
-func (s *Server) shutdown(ctx context.Context, errc <-chan error) error {
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.shutdownTimeout)
-	defer cancel()
-	err := s.srv.Shutdown(sctx)
-	if err != nil {
-		s.log.Warn("http shutdown timed out, closing connections", attrErr, err)
-		_ = s.srv.Close()
-	}
-	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
-		return fmt.Errorf("serve http: %w", serr)
-	}
-	if err != nil {
-		return fmt.Errorf("shut down http server: %w", err)
+	if err := httpserve.Serve(ctx, s.srv, ln, s.shutdownTimeout); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			s.log.Warn("http shutdown timed out, connections closed", attrErr, err)
+		}
+		return err
 	}
 	s.log.Info("http server stopped")
 	return nil

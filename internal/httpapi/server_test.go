@@ -1,4 +1,4 @@
-package metrics
+package httpapi
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sipops/reconciler/internal/metrics"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines to log to.
@@ -42,7 +44,7 @@ func startServer(t *testing.T, opts ServerOptions) (string, *syncBuffer) {
 	opts.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if opts.Gatherer == nil {
 		reg := prometheus.NewRegistry()
-		New(reg)
+		metrics.New(reg)
 		opts.Gatherer = reg
 	}
 	s, err := NewServer(opts)

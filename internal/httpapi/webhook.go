@@ -1,4 +1,4 @@
-package metrics
+package httpapi
 
 import (
 	"crypto/hmac"
