@@ -5,42 +5,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
-
-// limiter holds one token bucket per operation, shared by all clients, as
-// the service throttles per API.
-type limiter struct {
-	buckets [numOperations]*rate.Limiter
-}
-
-func newLimiter(r float64, burst int) *limiter {
-	l := &limiter{}
-	for i := range l.buckets {
-		l.buckets[i] = rate.NewLimiter(rate.Inf, 1)
-	}
-	l.set(r, burst)
-	return l
-}
-
-// set changes every bucket: r requests/s (0 = unlimited), burst tokens
-// (0 = max(1, int(r))).
-func (l *limiter) set(r float64, burst int) {
-	lim := rate.Limit(r)
-	if r <= 0 {
-		lim = rate.Inf
-	}
-	if burst <= 0 {
-		burst = max(1, int(r))
-	}
-	for _, b := range l.buckets {
-		b.SetBurst(burst)
-		b.SetLimit(lim)
-	}
-}
-
-func (l *limiter) allow(op operation) bool { return l.buckets[op].Allow() }
 
 // chaos draws injected faults and latency from one seeded source, so a
 // sequential run with the same Seed fails the same calls.
@@ -112,6 +77,15 @@ func (c *chaos) setSpikes(r float64, d time.Duration) {
 	defer c.mu.Unlock()
 	c.spikeRate, c.spike = r, d
 }
+
+// SetFaults changes the fraction of calls answered with an injected 5xx.
+func (s *Service) SetFaults(rate float64) { s.chaos.setFaults(rate) }
+
+// SetLatency changes the latency added to every call.
+func (s *Service) SetLatency(d, jitter time.Duration) { s.chaos.setLatency(d, jitter) }
+
+// SetSpikes changes the fraction of calls delayed by an extra d.
+func (s *Service) SetSpikes(rate float64, d time.Duration) { s.chaos.setSpikes(rate, d) }
 
 // sleep waits d or until ctx ends; it reports whether d elapsed.
 func sleep(ctx context.Context, d time.Duration) bool {

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"net/http"
 	"strconv"
 	"sync"
 )
@@ -83,4 +84,33 @@ func (rc *recorder) reset() {
 	defer rc.mu.Unlock()
 	rc.counts = [numOperations]map[int]int64{}
 	rc.total, rc.throttled, rc.faults = 0, 0, 0
+}
+
+// Stats returns a snapshot of the counters.
+func (s *Service) Stats() Stats { return s.stats.snapshot() }
+
+// ResetStats zeroes the counters.
+func (s *Service) ResetStats() { s.stats.reset() }
+
+// controlPrefix holds the simulator's own endpoints, outside the API.
+const controlPrefix = "/_sim/"
+
+// serveControl answers GET /_sim/stats and POST /_sim/reset-stats. They are
+// neither authenticated, rate limited nor counted.
+func (s *Service) serveControl(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == controlPrefix+"stats" && r.Method == http.MethodGet:
+		write(w, ok(http.StatusOK, s.Stats()))
+	case r.URL.Path == controlPrefix+"reset-stats" && r.Method == http.MethodPost:
+		s.ResetStats()
+		write(w, ok(http.StatusNoContent, nil))
+	case r.URL.Path == controlPrefix+"stats":
+		w.Header().Set("Allow", http.MethodGet)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	case r.URL.Path == controlPrefix+"reset-stats":
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	default:
+		http.NotFound(w, r)
+	}
 }

@@ -50,42 +50,6 @@ func newStore(file *stateFile) (*store, error) {
 	return st, st.save()
 }
 
-func (st *store) insert(r *record) error {
-	if _, dup := st.byID[r.ID]; dup {
-		return fmt.Errorf("duplicate voice connector id %s", r.ID)
-	}
-	if !idPattern.MatchString(r.ID) || !validRegion(r.Region) {
-		return fmt.Errorf("voice connector %q in region %q: invalid id or region", r.ID, r.Region)
-	}
-	st.byID[r.ID] = r
-	ids := st.byRegion[r.Region]
-	i, _ := slices.BinarySearch(ids, r.ID)
-	st.byRegion[r.Region] = slices.Insert(ids, i, r.ID)
-	return nil
-}
-
-func (st *store) remove(r *record) {
-	delete(st.byID, r.ID)
-	ids := st.byRegion[r.Region]
-	if i, found := slices.BinarySearch(ids, r.ID); found {
-		st.byRegion[r.Region] = slices.Delete(ids, i, i+1)
-	}
-}
-
-// save writes the whole state; the caller holds the write lock.
-func (st *store) save() error {
-	if st.file == nil {
-		return nil
-	}
-	recs := make([]*record, 0, len(st.byID))
-	for _, region := range Regions() {
-		for _, id := range st.byRegion[region] {
-			recs = append(recs, st.byID[id])
-		}
-	}
-	return st.file.save(recs)
-}
-
 // lookup finds id, restricted to region unless region is "".
 func (st *store) lookup(region, id string) (*record, error) {
 	r, ok := st.byID[id]
@@ -122,4 +86,119 @@ func (st *store) page(region, after string, n int) ([]StoredConnector, bool) {
 		out = append(out, st.byID[id].StoredConnector)
 	}
 	return out, end < len(ids)
+}
+
+// all returns the connectors of region ("" = every region) in listing order.
+func (st *store) all(region string) []StoredConnector {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	var out []StoredConnector
+	for _, reg := range Regions() {
+		if region != "" && reg != region {
+			continue
+		}
+		for _, id := range st.byRegion[reg] {
+			out = append(out, st.byID[id].StoredConnector)
+		}
+	}
+	return out
+}
+
+// freshID returns an id no connector has.
+func (st *store) freshID() string {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	for {
+		if id := newID(); st.byID[id] == nil {
+			return id
+		}
+	}
+}
+
+// create adds c, which must have a fresh id.
+func (st *store) create(c StoredConnector) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if len(st.byRegion[c.Region]) >= maxPerRegion {
+		return fmt.Errorf("region %s holds %d voice connectors: %w", c.Region, maxPerRegion, errQuota)
+	}
+	r := &record{StoredConnector: c}
+	if err := st.insert(r); err != nil {
+		return err
+	}
+	return st.commit(func() { st.remove(r) })
+}
+
+// delete removes a connector and its origination.
+func (st *store) delete(region, id string) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	r, err := st.lookup(region, id)
+	if err != nil {
+		return err
+	}
+	st.remove(r)
+	return st.commit(func() { _ = st.insert(r) })
+}
+
+// setOrigination replaces (o != nil) or removes (o == nil) the origination.
+func (st *store) setOrigination(region, id string, o *wireOrigination) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	r, err := st.lookup(region, id)
+	if err != nil {
+		return err
+	}
+	old := r.Origination
+	if old == nil && o == nil {
+		return nil // nothing to delete: no write
+	}
+	r.Origination = o.clone()
+	return st.commit(func() { r.Origination = old })
+}
+
+func (st *store) insert(r *record) error {
+	if _, dup := st.byID[r.ID]; dup {
+		return fmt.Errorf("duplicate voice connector id %s", r.ID)
+	}
+	if !idPattern.MatchString(r.ID) || !validRegion(r.Region) {
+		return fmt.Errorf("voice connector %q in region %q: invalid id or region", r.ID, r.Region)
+	}
+	st.byID[r.ID] = r
+	ids := st.byRegion[r.Region]
+	i, _ := slices.BinarySearch(ids, r.ID)
+	st.byRegion[r.Region] = slices.Insert(ids, i, r.ID)
+	return nil
+}
+
+func (st *store) remove(r *record) {
+	delete(st.byID, r.ID)
+	ids := st.byRegion[r.Region]
+	if i, found := slices.BinarySearch(ids, r.ID); found {
+		st.byRegion[r.Region] = slices.Delete(ids, i, i+1)
+	}
+}
+
+// commit saves the state after a change, undoing the change if it cannot be
+// saved so that memory never holds what the file lacks.
+func (st *store) commit(undo func()) error {
+	if err := st.save(); err != nil {
+		undo()
+		return err
+	}
+	return nil
+}
+
+// save writes the whole state; the caller holds the write lock.
+func (st *store) save() error {
+	if st.file == nil {
+		return nil
+	}
+	recs := make([]*record, 0, len(st.byID))
+	for _, region := range Regions() {
+		for _, id := range st.byRegion[region] {
+			recs = append(recs, st.byID[id])
+		}
+	}
+	return st.file.save(recs)
 }

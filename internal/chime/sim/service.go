@@ -3,6 +3,9 @@ package sim
 import (
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strings"
 	"time"
 )
 
@@ -86,20 +89,69 @@ func New(opts Config) (*Service, error) {
 	return s, nil
 }
 
-// Stats returns a snapshot of the counters.
-func (s *Service) Stats() Stats { return s.stats.snapshot() }
+// ServeHTTP answers one API call: route, latency, authentication, rate
+// limit, injected fault, then the operation. Every answer carries
+// x-amzn-RequestId.
+func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("x-amzn-RequestId", newRequestID())
+	if strings.HasPrefix(r.URL.Path, controlPrefix) {
+		s.serveControl(w, r)
+		return
+	}
+	start := time.Now()
+	t := route(r.Method, r.URL.EscapedPath())
+	res := s.answer(r, t)
+	if res == nil {
+		s.log.Debug("request abandoned by client", "method", r.Method, "path", r.URL.Path, "op", t.op.String())
+		return
+	}
+	s.stats.record(t.op, res)
+	if t.allow != "" {
+		w.Header().Set("Allow", t.allow)
+	}
+	write(w, res)
+	s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "op", t.op.String(),
+		"status", res.status, "error", res.errorType, "duration", time.Since(start))
+}
 
-// ResetStats zeroes the counters.
-func (s *Service) ResetStats() { s.stats.reset() }
+// answer computes the result; nil means the client went away while the
+// simulated latency elapsed, so nothing is sent.
+func (s *Service) answer(r *http.Request, t target) *result {
+	if t.op == opUnknown {
+		return unknownRoute(r, t)
+	}
+	if !sleep(r.Context(), s.chaos.delay()) {
+		return nil
+	}
+	region, err := signingRegion(r.Header.Get("Authorization"))
+	if err != nil {
+		return t.op.fail(excForbidden, "%v", err)
+	}
+	if !s.limiter.allow(t.op) {
+		return t.op.fail(excThrottled, "rate exceeded for %s", t.op)
+	}
+	if exc, injected := s.chaos.fault(); injected {
+		res := t.op.fail(exc, "injected fault: %s did not run; retry", t.op)
+		res.fault = true
+		return res
+	}
+	return s.dispatch(&call{op: t.op, id: t.id, region: region, req: r})
+}
 
-// SetFaults changes the fraction of calls answered with an injected 5xx.
-func (s *Service) SetFaults(rate float64) { s.chaos.setFaults(rate) }
+// unknownRoute answers paths and methods the API does not have. The error
+// type is the one AWS front ends send for them; SDKs report it as a generic
+// API error.
+func unknownRoute(r *http.Request, t target) *result {
+	status, msg := http.StatusNotFound, "no such API route: "+r.Method+" "+r.URL.Path
+	if t.allow != "" {
+		status, msg = http.StatusMethodNotAllowed, "method "+r.Method+" is not allowed on "+r.URL.Path+"; allowed: "+t.allow
+	}
+	return &result{status: status, body: errorBody{Code: "UnknownOperation", Message: msg}, errorType: "UnknownOperationException"}
+}
 
-// SetRate changes every operation's token bucket (0 = unlimited).
-func (s *Service) SetRate(rate float64, burst int) { s.limiter.set(rate, burst) }
-
-// SetLatency changes the latency added to every call.
-func (s *Service) SetLatency(d, jitter time.Duration) { s.chaos.setLatency(d, jitter) }
-
-// SetSpikes changes the fraction of calls delayed by an extra d.
-func (s *Service) SetSpikes(rate float64, d time.Duration) { s.chaos.setSpikes(rate, d) }
+// newRequestID returns a random UUID-shaped id for x-amzn-RequestId.
+func newRequestID() string {
+	a, b := rand.Uint64(), rand.Uint64()
+	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x",
+		a>>32, (a>>16)&0xffff, a&0xfff, 0x8000|(b>>48)&0x3fff, b&0xffffffffffff)
+}
