@@ -164,7 +164,7 @@ func systemdStatus(n *sdnotify.Notifier, log *slog.Logger) func(reconcile.Overvi
 			rev = shortRev(o.LastGood.ID)
 		}
 		status := fmt.Sprintf("revision %s: %d in sync, %d drifted, %d failed, %d pending", rev,
-			o.Counts["in_sync"], o.Counts["drifted"], o.Counts["failed"], o.Counts["pending"])
+			o.Counts[reconcile.StateInSync], o.Counts[reconcile.StateDrifted], o.Counts[reconcile.StateFailed], o.Counts[reconcile.StatePending])
 		var err error
 		if !o.LastSync.IsZero() {
 			err = n.Ready(status)

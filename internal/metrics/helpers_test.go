@@ -7,6 +7,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+
+	"github.com/sipops/reconciler/internal/diff"
+	"github.com/sipops/reconciler/internal/reconcile"
 )
 
 // exerciseAll calls every recording method once or more.
@@ -17,10 +20,10 @@ func exerciseAll(m *Metrics) {
 	m.LastSuccess(at)
 	m.SetRevision("git https://example.com/voice.git", "0123456789abcdef")
 	m.SetSpecValid(true)
-	m.SetConnectors(3, 1, 1, 0)
+	m.SetConnectors(map[reconcile.ConnectorState]int{reconcile.StateInSync: 3, reconcile.StateDrifted: 1, reconcile.StateFailed: 1})
 	m.DriftDetected(1)
-	m.Change("put", "success")
-	m.Change("delete", "failure")
+	m.Change(diff.Put, true)
+	m.Change(diff.Delete, false)
 	m.SourceFetched(nil, at)
 	m.SourceFetched(errors.New("connection refused"), at.Add(time.Minute))
 	m.SetHeld(true)

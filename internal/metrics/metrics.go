@@ -5,6 +5,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/sipops/reconciler/internal/chime"
+	"github.com/sipops/reconciler/internal/diff"
+	"github.com/sipops/reconciler/internal/reconcile"
 )
 
 // Names lists every metric this package exports, Go and process collectors
@@ -36,15 +38,10 @@ const (
 
 	preflightOK   = "ok"
 	preflightFail = "fail"
-
-	stateInSync  = "in_sync"
-	stateDrifted = "drifted"
-	stateFailed  = "failed"
-	statePending = "pending"
 )
 
 // Metrics holds the daemon's collectors. Its methods are safe for concurrent
-// use; it implements chime.Observer and the reconcile loop's Recorder.
+// use; it implements chime.Observer and reconcile.Recorder.
 type Metrics struct {
 	reconciles    *prometheus.CounterVec
 	reconcileTime prometheus.Histogram
@@ -65,7 +62,10 @@ type Metrics struct {
 	preflight     *prometheus.CounterVec
 }
 
-var _ chime.Observer = (*Metrics)(nil)
+var (
+	_ chime.Observer     = (*Metrics)(nil)
+	_ reconcile.Recorder = (*Metrics)(nil)
+)
 
 // New creates the collectors, with the Go and process collectors, and
 // registers them all on reg. It panics if a name is already registered on
@@ -84,21 +84,21 @@ func New(reg prometheus.Registerer) *Metrics {
 // so that rate() and increase() in alert rules see a zero rather than no
 // series before the first event.
 func (m *Metrics) initSeries() {
-	for _, t := range []string{"revision", "drift", "reload", "retry"} { // the triggers of reconcile.Loop
-		for _, r := range []string{resultSuccess, resultFailure, "held", "invalid"} {
-			m.reconciles.WithLabelValues(t, r)
+	for _, t := range reconcile.Triggers() {
+		for _, r := range reconcile.PassResults() {
+			m.reconciles.WithLabelValues(string(t), string(r))
 		}
 	}
-	for _, a := range []string{"put", "delete"} {
-		for _, r := range []string{resultSuccess, resultFailure} {
-			m.changes.WithLabelValues(a, r)
+	for _, a := range []diff.Action{diff.Put, diff.Delete} {
+		for _, ok := range []bool{true, false} {
+			m.changes.WithLabelValues(string(a), outcome(ok))
 		}
 	}
 	m.fetches.WithLabelValues(resultSuccess)
 	m.fetches.WithLabelValues(resultFailure)
 	m.preflight.WithLabelValues(preflightOK)
 	m.preflight.WithLabelValues(preflightFail)
-	m.SetConnectors(0, 0, 0, 0)
+	m.SetConnectors(nil)
 	// The daemon starts only with a configuration that loaded.
 	m.reloadOK.Set(1)
 }

@@ -2,11 +2,14 @@ package metrics
 
 import (
 	"time"
+
+	"github.com/sipops/reconciler/internal/diff"
+	"github.com/sipops/reconciler/internal/reconcile"
 )
 
 // ReconcileDone counts a finished pass and observes its duration.
-func (m *Metrics) ReconcileDone(trigger, result string, d time.Duration) {
-	m.reconciles.WithLabelValues(trigger, result).Inc()
+func (m *Metrics) ReconcileDone(trigger reconcile.Trigger, result reconcile.PassResult, d time.Duration) {
+	m.reconciles.WithLabelValues(string(trigger), string(result)).Inc()
 	m.reconcileTime.Observe(d.Seconds())
 }
 
@@ -25,12 +28,12 @@ func (m *Metrics) SetHeld(held bool) { m.held.Set(boolValue(held)) }
 // SetReloadSuccessful records whether the last configuration reload worked.
 func (m *Metrics) SetReloadSuccessful(ok bool) { m.reloadOK.Set(boolValue(ok)) }
 
-// SetConnectors sets the count of managed connectors in each state.
-func (m *Metrics) SetConnectors(inSync, drifted, failed, pending int) {
-	m.connectors.WithLabelValues(stateInSync).Set(float64(inSync))
-	m.connectors.WithLabelValues(stateDrifted).Set(float64(drifted))
-	m.connectors.WithLabelValues(stateFailed).Set(float64(failed))
-	m.connectors.WithLabelValues(statePending).Set(float64(pending))
+// SetConnectors sets the count of managed connectors in each state; a
+// state counts has no entry for is set to 0, so every series stays.
+func (m *Metrics) SetConnectors(counts map[reconcile.ConnectorState]int) {
+	for _, s := range reconcile.ConnectorStates() {
+		m.connectors.WithLabelValues(string(s)).Set(float64(counts[s]))
+	}
 }
 
 // DriftDetected adds n connectors found drifted by a check.
@@ -40,18 +43,18 @@ func (m *Metrics) DriftDetected(n int) {
 	}
 }
 
-// Change counts one write: action is "put" or "delete", result "success" or
-// "failure".
-func (m *Metrics) Change(action, result string) { m.changes.WithLabelValues(action, result).Inc() }
+// Change counts one write (a put or a delete) and whether it succeeded.
+func (m *Metrics) Change(action diff.Action, ok bool) {
+	m.changes.WithLabelValues(string(action), outcome(ok)).Inc()
+}
 
 // SourceFetched counts a fetch of the spec source; a successful one at time
 // at also sets the last-fetch timestamp.
 func (m *Metrics) SourceFetched(err error, at time.Time) {
+	m.fetches.WithLabelValues(outcome(err == nil)).Inc()
 	if err != nil {
-		m.fetches.WithLabelValues(resultFailure).Inc()
 		return
 	}
-	m.fetches.WithLabelValues(resultSuccess).Inc()
 	m.lastFetch.Set(unixSeconds(at))
 }
 
@@ -69,6 +72,14 @@ func (m *Metrics) Retry(_, operation string) { m.apiRetries.WithLabelValues(oper
 func (m *Metrics) Throttle(_, operation string) { m.apiThrottled.WithLabelValues(operation).Inc() }
 
 func unixSeconds(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
+
+// outcome is the result label of writes and fetches.
+func outcome(ok bool) string {
+	if ok {
+		return resultSuccess
+	}
+	return resultFailure
+}
 
 func boolValue(b bool) float64 {
 	if b {

@@ -73,7 +73,7 @@ func NewLoop(eng *Engine, opts LoopOptions) *Loop {
 	opts = opts.withDefaults()
 	return &Loop{
 		eng: eng, opts: opts, log: opts.Logger, rec: opts.Recorder,
-		status:   Overview{Source: opts.Source, Drift: string(opts.Drift)},
+		status:   Overview{Source: opts.Source, Drift: opts.Drift},
 		conns:    map[string]*ConnectorStatus{},
 		settings: Settings{DriftInterval: opts.DriftInterval, Drift: opts.Drift, Gates: opts.Gates},
 		desired:  map[string]schema.DesiredConnector{},

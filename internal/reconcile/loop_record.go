@@ -9,7 +9,7 @@ import (
 
 // finish records the outcome of a pass: connector states, the change log,
 // metrics, and the status systemd and /status show.
-func (l *Loop) finish(trigger string, r *Result, start time.Time) {
+func (l *Loop) finish(trigger Trigger, r *Result, start time.Time) {
 	now := time.Now()
 	var failed bool
 	l.update(func(s *Overview) {
@@ -26,23 +26,23 @@ func (l *Loop) finish(trigger string, r *Result, start time.Time) {
 			s.LastError = ""
 		}
 	})
-	result := ResultSuccess
+	result := PassSuccess
 	if failed {
-		result = ResultFailure
+		result = PassFailure
 	} else {
 		l.synced = true
 		l.rec.LastSuccess(now)
 	}
 	l.rec.ReconcileDone(trigger, result, time.Since(start))
 	st := l.Overview()
-	l.rec.SetConnectors(st.Counts[string(StateInSync)], st.Counts[string(StateDrifted)], st.Counts[string(StateFailed)], st.Counts[string(StatePending)])
+	l.rec.SetConnectors(st.Counts)
 	l.log.Info("pass done", attrTrigger, trigger, "result", result, "duration", time.Since(start).Round(time.Millisecond),
-		"in_sync", st.Counts[string(StateInSync)], "failed", st.Counts[string(StateFailed)])
+		"in_sync", st.Counts[StateInSync], "failed", st.Counts[StateFailed])
 	l.opts.OnPass(st)
 }
 
 // recordOutcome updates one connector's state; it reports a failure.
-func (l *Loop) recordOutcome(s *Overview, cs *ConnectorStatus, o Outcome, trigger string, now time.Time) bool {
+func (l *Loop) recordOutcome(s *Overview, cs *ConnectorStatus, o Outcome, trigger Trigger, now time.Time) bool {
 	if o.ID != "" {
 		cs.ID = o.ID
 	}
@@ -60,14 +60,14 @@ func (l *Loop) recordOutcome(s *Overview, cs *ConnectorStatus, o Outcome, trigge
 		if len(s.Changes) > maxChanges {
 			s.Changes = s.Changes[len(s.Changes)-maxChanges:]
 		}
-		l.rec.Change(string(o.Action), "success")
+		l.rec.Change(o.Action, true)
 	case StatusFailed:
 		cs.State, cs.Error = StateFailed, o.Error
 		cs.Failures++
 		next := now.Add(l.backoff(cs.Failures))
 		cs.NextRetry = &next
 		if o.Action != "" && o.Action != diff.Noop {
-			l.rec.Change(string(o.Action), "failure")
+			l.rec.Change(o.Action, false)
 		}
 		s.LastError = o.Key + ": " + o.Error
 		return true

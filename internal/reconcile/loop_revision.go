@@ -69,7 +69,7 @@ func (l *Loop) invalid(rev *Revision, err error, start time.Time) {
 		s.Invalid, s.LastError = diags, "revision "+rev.ID+" is invalid: "+diags[0].String()
 	})
 	l.rec.SetSpecValid(false)
-	l.rec.ReconcileDone(TriggerRevision, ResultInvalid, time.Since(start))
+	l.rec.ReconcileDone(TriggerRevision, PassInvalid, time.Since(start))
 }
 
 func (l *Loop) hold(rev *Revision, vs []diff.Violation, start time.Time) {
@@ -78,7 +78,7 @@ func (l *Loop) hold(rev *Revision, vs []diff.Violation, start time.Time) {
 	}
 	l.update(func(s *Overview) { s.Held, s.LastError = vs, "revision "+rev.ID+" is held: "+vs[0].Message })
 	l.rec.SetHeld(true)
-	l.rec.ReconcileDone(TriggerRevision, ResultHeld, time.Since(start))
+	l.rec.ReconcileDone(TriggerRevision, PassHeld, time.Since(start))
 }
 
 // accept makes spec the desired state: connectors it no longer names stop

@@ -32,7 +32,7 @@ func (l *Loop) reconfigure(s *Settings) {
 	if s.Drift == "" {
 		s.Drift = DriftCorrect
 	}
-	l.update(func(o *Overview) { l.settings, o.Drift = *s, string(s.Drift) })
+	l.update(func(o *Overview) { l.settings, o.Drift = *s, s.Drift })
 	l.log.Info("settings reloaded", "drift", string(s.Drift), "drift_interval", s.DriftInterval,
 		"allow_mass_change", s.Gates.AllowMassChange, "allow_traffic_loss", s.Gates.AllowTrafficLoss)
 }

@@ -13,7 +13,7 @@ var ungated = diff.Gates{AllowMassChange: true, AllowTrafficLoss: true}
 
 // sweep reads every managed connector and, with --drift=correct, writes back
 // those that drifted.
-func (l *Loop) sweep(p pass, trigger string) {
+func (l *Loop) sweep(p pass, trigger Trigger) {
 	if len(l.desired) == 0 {
 		return
 	}

@@ -259,7 +259,7 @@ func TestLoopReloadChangesSettings(t *testing.T) {
 	}
 	d.reload <- Reload{Settings: &Settings{Drift: DriftReport, DriftInterval: time.Hour}}
 	o := d.waitPass(t)
-	if o.Drift != string(DriftReport) || o.Counts["drifted"] != 1 {
+	if o.Drift != DriftReport || o.Counts["drifted"] != 1 {
 		t.Errorf("got drift mode %q and counts %v, want report and one drifted", o.Drift, o.Counts)
 	}
 	if got := d.w.Origination(t, d.ids[0]); !origination.Equal(got, drift) {

@@ -1,43 +1,64 @@
 package reconcile
 
-import "time"
+import (
+	"time"
+
+	"github.com/sipops/reconciler/internal/diff"
+)
 
 // Recorder receives the loop's metrics. metrics.Metrics implements it; tests
 // may pass nil.
 type Recorder interface {
-	ReconcileDone(trigger, result string, d time.Duration)
+	ReconcileDone(trigger Trigger, result PassResult, d time.Duration)
 	LastSuccess(t time.Time)
 	SetRevision(source, revision string)
 	SetSpecValid(bool)
-	SetConnectors(inSync, drifted, failed, pending int)
+	SetConnectors(counts map[ConnectorState]int)
 	DriftDetected(n int)
-	Change(action, result string)
+	Change(action diff.Action, ok bool)
 	SetHeld(bool)
 }
 
 type nopRecorder struct{}
 
-func (nopRecorder) ReconcileDone(string, string, time.Duration) {}
-func (nopRecorder) LastSuccess(time.Time)                       {}
-func (nopRecorder) SetRevision(string, string)                  {}
-func (nopRecorder) SetSpecValid(bool)                           {}
-func (nopRecorder) SetConnectors(int, int, int, int)            {}
-func (nopRecorder) DriftDetected(int)                           {}
-func (nopRecorder) Change(string, string)                       {}
-func (nopRecorder) SetHeld(bool)                                {}
+func (nopRecorder) ReconcileDone(Trigger, PassResult, time.Duration) {}
+func (nopRecorder) LastSuccess(time.Time)                            {}
+func (nopRecorder) SetRevision(string, string)                       {}
+func (nopRecorder) SetSpecValid(bool)                                {}
+func (nopRecorder) SetConnectors(map[ConnectorState]int)             {}
+func (nopRecorder) DriftDetected(int)                                {}
+func (nopRecorder) Change(diff.Action, bool)                         {}
+func (nopRecorder) SetHeld(bool)                                     {}
 
-// Triggers of a reconcile pass, as in chime_origination_reconcile_total.
+// Trigger is what started a reconcile pass, as in
+// chime_origination_reconcile_total{trigger}.
+type Trigger string
+
+// Triggers.
 const (
-	TriggerRevision = "revision"
-	TriggerDrift    = "drift"
-	TriggerReload   = "reload"
-	TriggerRetry    = "retry"
+	TriggerRevision Trigger = "revision" // a new revision, polled or fetched on a webhook
+	TriggerDrift    Trigger = "drift"    // the drift timer
+	TriggerReload   Trigger = "reload"   // SIGHUP
+	TriggerRetry    Trigger = "retry"    // the backoff of a failed connector ended
 )
 
-// Results of a pass.
+// Triggers lists every trigger the loop reports, so that metrics can start
+// each series at zero.
+func Triggers() []Trigger {
+	return []Trigger{TriggerRevision, TriggerDrift, TriggerReload, TriggerRetry}
+}
+
+// PassResult is how a reconcile pass ended, as in
+// chime_origination_reconcile_total{result}.
+type PassResult string
+
+// Pass results.
 const (
-	ResultSuccess = "success"
-	ResultFailure = "failure"
-	ResultHeld    = "held"
-	ResultInvalid = "invalid"
+	PassSuccess PassResult = "success" // every connector as the spec says
+	PassFailure PassResult = "failure" // some read or write failed
+	PassHeld    PassResult = "held"    // a safety gate held a new revision
+	PassInvalid PassResult = "invalid" // a new revision did not validate
 )
+
+// PassResults lists every result, as Triggers does the triggers.
+func PassResults() []PassResult { return []PassResult{PassSuccess, PassFailure, PassHeld, PassInvalid} }

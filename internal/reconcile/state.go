@@ -21,11 +21,16 @@ const (
 	StatePending ConnectorState = "pending" // not reconciled yet
 )
 
+// ConnectorStates lists every state, in the order operators read them.
+func ConnectorStates() []ConnectorState {
+	return []ConnectorState{StateInSync, StateDrifted, StateFailed, StatePending}
+}
+
 // AppliedChange is one write made by the loop, for the change log.
 type AppliedChange struct {
 	Time     time.Time                `json:"time"`
 	Revision string                   `json:"revision"`
-	Trigger  string                   `json:"trigger"`
+	Trigger  Trigger                  `json:"trigger"`
 	Key      string                   `json:"key"`
 	ID       string                   `json:"id"`
 	Action   diff.Action              `json:"action"`
@@ -77,10 +82,11 @@ type Overview struct {
 	// SourceError is why the last fetch of the source failed, if it did:
 	// the revision in force stays, but it may no longer be the newest.
 	SourceError string            `json:"source_error,omitempty"`
-	Drift       string            `json:"drift"`
+	Drift       DriftMode         `json:"drift"`
 	Connectors  []ConnectorStatus `json:"connectors"`
 	Changes     []AppliedChange   `json:"changes"`
-	Counts      map[string]int    `json:"counts"`
+	// Counts has every state, zero or not.
+	Counts map[ConnectorState]int `json:"counts"`
 }
 
 // maxChanges bounds the change log kept for the status page.
@@ -98,10 +104,13 @@ func (s *Overview) snapshot(conns map[string]*ConnectorStatus) Overview {
 	return out
 }
 
-func counts(conns map[string]*ConnectorStatus) map[string]int {
-	c := map[string]int{string(StateInSync): 0, string(StateDrifted): 0, string(StateFailed): 0, string(StatePending): 0}
+func counts(conns map[string]*ConnectorStatus) map[ConnectorState]int {
+	c := map[ConnectorState]int{}
+	for _, s := range ConnectorStates() {
+		c[s] = 0
+	}
 	for _, cs := range conns {
-		c[string(cs.State)]++
+		c[cs.State]++
 	}
 	return c
 }

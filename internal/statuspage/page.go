@@ -37,6 +37,7 @@ func New(status func() reconcile.Overview, refresh time.Duration) *Handler {
 		"short":  short,
 		"shares": shares,
 		"routes": func(o *origination.Origination) string { return o.String() },
+		"count":  func(c map[reconcile.ConnectorState]int, s string) int { return c[reconcile.ConnectorState(s)] },
 	}).Parse(pageHTML))
 	return h
 }

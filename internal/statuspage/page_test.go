@@ -50,7 +50,7 @@ func overview() reconcile.Overview {
 			{Key: "west", Name: "vc-west", Region: "us-west-2", State: reconcile.StateFailed, Error: injected, NextRetry: &retry, Failures: 2},
 		},
 		Changes: []reconcile.AppliedChange{change},
-		Counts:  map[string]int{"in_sync": 1, "drifted": 0, "failed": 1, "pending": 0},
+		Counts:  map[reconcile.ConnectorState]int{reconcile.StateInSync: 1, reconcile.StateDrifted: 0, reconcile.StateFailed: 1, reconcile.StatePending: 0},
 	}
 }
 
