@@ -5,10 +5,12 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/sipops/reconciler/internal/diff"
+	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/schema"
 	"github.com/sipops/reconciler/internal/source"
 )
@@ -50,6 +52,18 @@ type LoopOptions struct {
 	OnPass func(Overview)
 }
 
+// Settings are the options a reload may change while the loop runs.
+type Settings struct {
+	DriftInterval time.Duration
+	Drift         DriftMode
+	Gates         diff.Gates
+}
+
+// Reload asks for a full sweep, with new settings when not nil.
+type Reload struct {
+	Settings *Settings
+}
+
 // Loop is the daemon: it applies new revisions, sweeps for drift, retries
 // failed connectors, and keeps the status.
 type Loop struct {
@@ -65,7 +79,6 @@ type Loop struct {
 
 	// Owned by Run's goroutine.
 	desired map[string]schema.DesiredConnector
-	synced  bool
 }
 
 // NewLoop returns a Loop that reconciles through eng.
@@ -155,29 +168,279 @@ func jitter(d time.Duration, frac float64) time.Duration {
 	return time.Duration(float64(d) * (1 + frac*(2*rand.Float64()-1)))
 }
 
-// Overview returns a copy of the loop's state; safe from any goroutine.
-func (l *Loop) Overview() Overview {
-	l.mu.Lock()
-	o := l.status.snapshot(l.conns)
-	l.mu.Unlock()
-	o.Ready = l.readiness(o) == nil
-	return o
-}
+// The revision pass.
 
-var (
-	errNotSynced = errors.New("no sync done yet")
-	errStale     = errors.New("the last sync is older than three drift intervals")
+// Commit trailers that allow a revision past a safety gate, e.g.
+// "Reconciler-Allow: mass-change".
+const (
+	TrailerAllow      = "Reconciler-Allow"
+	allowMassChange   = "mass-change"
+	allowTrafficLoss  = "traffic-loss"
+	attrTrigger       = "trigger"
+	attrRevisionError = "errors"
 )
 
-// SourceFetched records the outcome of a fetch of the source for /status,
-// so that a source that cannot be read (a repository gone, a file over the
-// size limit, a symbolic link leaving the directory) shows there and not
-// only in the logs. Safe from any goroutine.
-func (l *Loop) SourceFetched(err error) {
+// onSnapshot handles a new revision: validate it, plan only the connectors
+// whose desired state changed, hold it if a gate refuses it, else apply it.
+// An invalid or held revision changes nothing: the last good one stays in
+// force.
+func (l *Loop) onSnapshot(p pass, snap *source.Snapshot) {
+	if cur := l.Overview().Current; cur != nil && cur.ID == snap.Revision {
+		return // seen already: the same content gives the same verdict
+	}
+	start := time.Now()
+	rev := &Revision{ID: snap.Revision, Time: snap.Time}
+	l.update(func(s *Overview) { s.Current, s.Invalid, s.Held = rev, nil, nil })
+	spec, err := l.opts.Load(snap.Files, l.opts.Schema)
+	if err != nil {
+		l.invalid(rev, err, start)
+		return
+	}
+	l.rec.SetSpecValid(true)
+	changed := l.changed(spec)
+	planned, err := l.eng.Plan(p.ctx, snap.Revision, changed)
+	if err != nil {
+		return // stopping
+	}
+	gates := l.gates(snap)
+	if vs := l.gatePlan(planned.Plan, spec).Check(gates); len(vs) > 0 {
+		l.hold(rev, vs, start)
+		return
+	}
+	l.accept(rev, spec)
+	res, err := l.eng.Apply(p.work, planned, ApplyOptions{Gates: gates, Stop: p.ctx.Done()})
+	if err != nil {
+		l.log.Error("apply refused", attrRevision, snap.Revision, attrErr, err)
+		return
+	}
+	l.finish(TriggerRevision, res, start)
+}
+
+func (l *Loop) invalid(rev *Revision, err error, start time.Time) {
+	var inv *schema.InvalidError
+	diags := []schema.Diagnostic{{Message: err.Error()}}
+	if errors.As(err, &inv) {
+		diags = inv.Errors
+	}
+	l.log.Error("revision rejected: invalid spec, the last good revision stays in force",
+		attrRevision, rev.ID, attrRevisionError, len(diags), "first", diags[0].String())
 	l.update(func(s *Overview) {
-		s.SourceError = ""
-		if err != nil {
-			s.SourceError = err.Error()
+		s.Invalid, s.LastError = diags, "revision "+rev.ID+" is invalid: "+diags[0].String()
+	})
+	l.rec.SetSpecValid(false)
+	l.rec.ReconcileDone(TriggerRevision, PassInvalid, time.Since(start))
+}
+
+func (l *Loop) hold(rev *Revision, vs []diff.Violation, start time.Time) {
+	for _, v := range vs {
+		l.log.Warn("revision held by a safety gate", attrRevision, rev.ID, "gate", string(v.Kind), "message", v.Message)
+	}
+	l.update(func(s *Overview) { s.Held, s.LastError = vs, "revision "+rev.ID+" is held: "+vs[0].Message })
+	l.rec.SetHeld(true)
+	l.rec.ReconcileDone(TriggerRevision, PassHeld, time.Since(start))
+}
+
+// accept makes spec the desired state: connectors it no longer names stop
+// being managed (and are not touched); new ones start pending.
+func (l *Loop) accept(rev *Revision, spec *schema.Spec) {
+	rev.Accepted = time.Now()
+	l.desired = map[string]schema.DesiredConnector{}
+	for _, c := range spec.Connectors {
+		l.desired[c.Key] = c
+	}
+	l.update(func(s *Overview) {
+		s.LastGood = rev
+		for k := range l.conns {
+			if _, ok := l.desired[k]; !ok {
+				delete(l.conns, k)
+			}
+		}
+		for _, c := range spec.Connectors {
+			cs, ok := l.conns[c.Key]
+			if !ok {
+				cs = &ConnectorStatus{Key: c.Key, State: StatePending}
+				l.conns[c.Key] = cs
+			}
+			cs.ID, cs.Name, cs.Region, cs.Desired, cs.Absent = c.ID, c.Name, c.Region, c.Origination, c.Absent
 		}
 	})
+	l.rec.SetHeld(false)
+	l.rec.SetRevision(l.opts.Source, rev.ID)
+}
+
+// changed returns the connectors of spec that are new or differ from the
+// desired state in force.
+func (l *Loop) changed(spec *schema.Spec) []schema.DesiredConnector {
+	var out []schema.DesiredConnector
+	for _, c := range spec.Connectors {
+		old, ok := l.desired[c.Key]
+		if !ok || old.ID != c.ID || old.Name != c.Name || old.Region != c.Region || old.Absent != c.Absent ||
+			!origination.Equal(old.Origination, c.Origination) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// gates adds what the revision's commit trailers allow to the flags.
+func (l *Loop) gates(snap *source.Snapshot) diff.Gates {
+	g := l.current().Gates
+	allow := snap.Trailers()[TrailerAllow]
+	g.AllowMassChange = g.AllowMassChange || slices.Contains(allow, allowMassChange)
+	g.AllowTrafficLoss = g.AllowTrafficLoss || slices.Contains(allow, allowTrafficLoss)
+	return g
+}
+
+// gatePlan completes a plan of the changed connectors with the unchanged
+// managed ones, as last seen, so that the mass-change gate weighs a change
+// against every managed connector, not only the changed ones.
+func (l *Loop) gatePlan(p *diff.Plan, spec *schema.Spec) *diff.Plan {
+	full := &diff.Plan{Changes: slices.Clone(p.Changes)}
+	planned := map[string]bool{}
+	for _, ch := range p.Changes {
+		planned[ch.Key] = true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, c := range spec.Connectors {
+		if cs, ok := l.conns[c.Key]; ok && !planned[c.Key] {
+			full.Changes = append(full.Changes, diff.Change{Key: c.Key, ID: cs.ID, Action: diff.Noop, Before: cs.Live, After: cs.Live})
+		}
+	}
+	return full
+}
+
+// The drift sweep and the retry pass.
+
+// ungated allows drift correction and retries: they restore a revision that
+// was reviewed and passed the gates when it was accepted.
+var ungated = diff.Gates{AllowMassChange: true, AllowTrafficLoss: true}
+
+// sweep reads every managed connector and, with --drift=correct, writes back
+// those that drifted.
+func (l *Loop) sweep(p pass, trigger Trigger) {
+	if len(l.desired) == 0 {
+		return
+	}
+	start := time.Now()
+	desired := make([]schema.DesiredConnector, 0, len(l.desired))
+	for _, c := range l.desired {
+		desired = append(desired, c)
+	}
+	planned, err := l.eng.Plan(p.ctx, l.revision(), desired)
+	if err != nil {
+		return // stopping
+	}
+	if n := pending(planned.Plan); n > 0 {
+		l.log.Warn("drift detected", attrTrigger, trigger, "connectors", n, "mode", string(l.current().Drift))
+		l.rec.DriftDetected(n)
+	} else {
+		l.log.Info("in sync", attrTrigger, trigger, "connectors", len(desired))
+	}
+	if l.current().Drift == DriftReport {
+		l.finish(trigger, report(planned), start)
+		return
+	}
+	res, err := l.eng.Apply(p.work, planned, ApplyOptions{Gates: ungated, Stop: p.ctx.Done()})
+	if err != nil {
+		l.log.Error("drift correction refused", attrErr, err)
+		return
+	}
+	l.finish(trigger, res, start)
+}
+
+func pending(p *diff.Plan) int {
+	n := 0
+	for _, ch := range p.Changes {
+		if ch.Action != diff.Noop {
+			n++
+		}
+	}
+	return n
+}
+
+// report turns a plan into a result without writing: what differs is drifted.
+func report(p *Planned) *Result {
+	r := &Result{Revision: p.Revision}
+	for key, err := range p.Errors {
+		r.Outcomes = append(r.Outcomes, Outcome{Key: key}.fail(err))
+	}
+	for _, ch := range p.Plan.Changes {
+		o := Outcome{Key: ch.Key, ID: ch.ID, Region: ch.Region, Action: ch.Action, Before: ch.Before, After: ch.After, Status: StatusUnchanged}
+		if ch.Action != diff.Noop {
+			o.Status = statusDrifted
+		}
+		r.Outcomes = append(r.Outcomes, o)
+	}
+	return r
+}
+
+// statusDrifted marks, in a report-only result, a connector left drifted.
+const statusDrifted OutcomeStatus = "drifted"
+
+// retry reconciles the failed connectors whose backoff has ended.
+func (l *Loop) retry(p pass) {
+	now := time.Now()
+	var due []schema.DesiredConnector
+	l.mu.Lock()
+	for k, cs := range l.conns {
+		if cs.State == StateFailed && cs.NextRetry != nil && !cs.NextRetry.After(now) {
+			due = append(due, l.desired[k])
+		}
+	}
+	l.mu.Unlock()
+	if len(due) == 0 {
+		return
+	}
+	planned, err := l.eng.Plan(p.ctx, l.revision(), due)
+	if err != nil {
+		return
+	}
+	res, err := l.eng.Apply(p.work, planned, ApplyOptions{Gates: ungated, Stop: p.ctx.Done()})
+	if err == nil {
+		l.finish(TriggerRetry, res, now)
+	}
+}
+
+// nextRetry is how long until the earliest failed connector is due.
+func (l *Loop) nextRetry() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	next := time.Hour
+	for _, cs := range l.conns {
+		if cs.State == StateFailed && cs.NextRetry != nil {
+			next = min(next, max(time.Until(*cs.NextRetry), time.Millisecond))
+		}
+	}
+	return next
+}
+
+// current returns the settings in force; a reload may change them.
+func (l *Loop) current() Settings {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.settings
+}
+
+// reconfigure puts new settings in force, with defaults for zero values.
+func (l *Loop) reconfigure(s *Settings) {
+	if s == nil {
+		return
+	}
+	s.DriftInterval = orDuration(s.DriftInterval, DefaultDriftInterval)
+	if s.Drift == "" {
+		s.Drift = DriftCorrect
+	}
+	l.update(func(o *Overview) { l.settings, o.Drift = *s, s.Drift })
+	l.log.Info("settings reloaded", "drift", string(s.Drift), "drift_interval", s.DriftInterval,
+		"allow_mass_change", s.Gates.AllowMassChange, "allow_traffic_loss", s.Gates.AllowTrafficLoss)
+}
+
+func (l *Loop) revision() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.status.LastGood == nil {
+		return ""
+	}
+	return l.status.LastGood.ID
 }

@@ -2,9 +2,7 @@ package reconcile
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"sync"
 
@@ -175,12 +173,3 @@ func (e *Engine) checkTargets(ctx context.Context, p *Planned, r resolved) {
 
 // Failed reports whether some connector could not be planned.
 func (p *Planned) Failed() bool { return len(p.Errors) > 0 }
-
-// Err joins the planning errors, sorted by connector key.
-func (p *Planned) Err() error {
-	var errs []error
-	for _, k := range slices.Sorted(maps.Keys(p.Errors)) {
-		errs = append(errs, fmt.Errorf("%s: %w", k, p.Errors[k]))
-	}
-	return errors.Join(errs...)
-}
