@@ -20,7 +20,9 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/metrics"
+	"github.com/sipops/reconciler/internal/reconcile"
 )
 
 const (
@@ -170,9 +172,9 @@ func exercisedFamilies(t *testing.T) map[string]*dto.MetricFamily {
 	m.SetSpecValid(true)
 	m.SetHeld(false)
 	m.SetReloadSuccessful(true)
-	m.SetConnectors(1, 0, 0, 0)
+	m.SetConnectors(map[reconcile.ConnectorState]int{reconcile.StateInSync: 1})
 	m.DriftDetected(1)
-	m.Change("put", "success")
+	m.Change(diff.Put, true)
 	m.SourceFetched(nil, now)
 	m.Request("us-east-1", "GetVoiceConnectorOrigination", "ok", 50*time.Millisecond)
 	m.Retry("us-east-1", "GetVoiceConnectorOrigination")

@@ -18,4 +18,6 @@
 // the same hardening, and that every RECONCILER_* variable in the example
 // is a flag of "reconciler run". It needs systemd-analyze
 // (scripts/install-test-deps.sh) and fails rather than skips without it.
+//
+// It is not a Go API and has no compatibility promise.
 package systemd

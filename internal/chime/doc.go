@@ -52,4 +52,6 @@
 // ClientOptions.Observer gets Request once per logical call with its final outcome
 // and total latency, Retry once per attempt after the first, and Throttle
 // once per throttled attempt.
+//
+// It is internal to the reconciler and has no compatibility promise.
 package chime

@@ -101,4 +101,6 @@
 //	      before_percent  share of the tier's calls before, 0..100, rounded to
 //	                      one decimal
 //	      after_percent   the same, after
+//
+// It is internal to the reconciler and has no compatibility promise.
 package diff

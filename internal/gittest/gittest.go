@@ -1,5 +1,7 @@
 // Package gittest gives tests real git repositories and a real git server
 // on loopback: the git binary and `git daemon`, started by the test.
+//
+// It is internal to the reconciler's tests and has no compatibility promise.
 package gittest
 
 import (

@@ -5,6 +5,8 @@
 // Values are normalised (port defaulted, routes in a canonical order) so that
 // two settings that route calls identically compare equal, whatever order the
 // operator wrote the routes in or the service returned them.
+//
+// It is internal to the reconciler and has no compatibility promise.
 package origination
 
 import (

@@ -3,4 +3,6 @@
 // (retransmitted per RFC 3261 timer A) or TCP, and records the answer. Any
 // SIP response, even 4xx or 5xx, shows that a SIP stack listens; silence, a
 // refused connection or an answer that is not SIP is a failure.
+//
+// It is internal to the reconciler and has no compatibility promise.
 package preflight

@@ -13,6 +13,8 @@
 //
 // A spec with any error yields no Spec at all: nothing from a bad revision may
 // be applied.
+//
+// It is internal to the reconciler and has no compatibility promise.
 package schema
 
 import _ "embed"

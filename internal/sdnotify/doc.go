@@ -20,4 +20,6 @@
 // $NOTIFY_SOCKET: it reads the environment through a getenv function so
 // tests can pass their own, and the daemon starts no children that could
 // inherit and misuse the socket.
+//
+// It is internal to the reconciler and has no compatibility promise.
 package sdnotify

@@ -1,6 +1,8 @@
 // Package simtest starts the Chime SDK Voice simulator on loopback for tests
 // and benchmarks, and gives them real aws-sdk-go-v2 clients for it, so that
 // tests above the Chime port exercise the same wire protocol as production.
+//
+// It is internal to the reconciler's tests and has no compatibility promise.
 package simtest
 
 import (

@@ -1,6 +1,8 @@
 // Package siptest starts SIP peers on loopback for tests: a real sipp UAS
 // answering OPTIONS, a peer answering garbage, and free ports where
 // nothing listens.
+//
+// It is internal to the reconciler's tests and has no compatibility promise.
 package siptest
 
 import (

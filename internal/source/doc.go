@@ -48,4 +48,6 @@
 // while the remote fails. Both send only revisions that differ from the
 // last one sent, and both report every read to the OnFetch hook, for
 // metrics.
+//
+// It is internal to the reconciler and has no compatibility promise.
 package source

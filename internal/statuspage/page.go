@@ -2,6 +2,8 @@
 // on-call engineer needs at a glance. Server-rendered with html/template, no
 // external assets and no JavaScript: it works in any browser and refreshes
 // itself with a meta refresh.
+//
+// It is internal to the reconciler and has no compatibility promise.
 package statuspage
 
 import (

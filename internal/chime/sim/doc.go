@@ -115,4 +115,6 @@
 // CreateConnector, Connectors, Origination and SetOrigination reach the state
 // directly, bypassing rate limit, faults, latency and stats (but not
 // validation or the state file), for test setup and drift injection.
+//
+// It is internal to the reconciler and has no compatibility promise.
 package sim

@@ -4,6 +4,8 @@
 // It is enough of a DOM to check rows, classes and text without a dependency
 // on an HTML parser: encoding/xml in non-strict mode, with HTML's void
 // elements closed and its entities known, reads both forms of the page.
+//
+// It is internal to the reconciler's tests and has no compatibility promise.
 package pagetest
 
 import (
