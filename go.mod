@@ -2,6 +2,8 @@ module github.com/sipops/reconciler
 
 go 1.26.0
 
+toolchain go1.27.3
+
 require (
 	cuelang.org/go v0.17.1
 	github.com/ProtonMail/go-crypto v1.1.6

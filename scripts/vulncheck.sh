@@ -2,10 +2,23 @@
 # govulncheck, with the Go vulnerability database built from the
 # golang.org/x/vulndb module as the Go module proxy serves it: the build
 # machines reach the proxy but not vuln.go.dev. Fails when the code calls a
-# vulnerable function of a required module; lists, without failing, those
-# of the standard library, which a newer Go toolchain fixes.
+# vulnerable function, of a required module or of the standard library: it
+# checks the standard library of the Go that builds releases, go.mod's
+# toolchain line (`make vulncheck` passes it as GOTOOLCHAIN; the machine's
+# go.env pins GOTOOLCHAIN=local, which would ignore the line).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+GOTOOLCHAIN=${GOTOOLCHAIN:-$(sed -n 's/^toolchain //p' go.mod)}
+if [ -z "$GOTOOLCHAIN" ]; then
+	echo "vulncheck: no toolchain line in go.mod" >&2
+	exit 1
+fi
+# Exported for govulncheck too: it loads the packages and takes the standard
+# library's version from the go command. The first use downloads the toolchain.
+export GOTOOLCHAIN
+goversion=$(go env GOVERSION)
+echo "vulncheck: standard library of $goversion"
 
 VULNDB=v0.0.0-20261105234957-e22db6528018   # bump to refresh the database
 GOVULNCHECK=v1.9.0
