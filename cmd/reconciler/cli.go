@@ -8,6 +8,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/sipops/reconciler/internal/sandbox"
 )
 
 // Exit codes shared by the subcommands. `plan` is the exception: like
@@ -46,7 +48,7 @@ func commands() []command {
 		{name: "demo", summary: "run the daemon on the example specs against an embedded simulator", run: runDemo},
 		{name: "sim", summary: "serve a simulated Chime SDK Voice API on loopback for tests, benchmarks and demos", run: runSim},
 		{name: "version", summary: "print version information", run: runVersion},
-		{name: loadSpecCommand, summary: "evaluate a spec read on stdin (the daemon's child process)", run: runLoadSpec, hidden: true},
+		{name: sandbox.Command, summary: "evaluate a spec read on stdin (the daemon's child process)", run: runLoadSpec, hidden: true},
 	}
 }
 
@@ -83,6 +85,11 @@ func usage(w io.Writer) {
 	}
 	b.WriteString("\nRun 'reconciler <command> -h' for the flags of a command.\n")
 	io.WriteString(w, b.String())
+}
+
+// runLoadSpec is the child process of the daemon's spec evaluation.
+func runLoadSpec(ctx context.Context, std Stdio, _ []string) int {
+	return sandbox.Child(ctx, std.In, std.Out, std.Err)
 }
 
 // parseFlags parses args into fs and turns the outcome into an exit code:

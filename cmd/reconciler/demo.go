@@ -88,9 +88,9 @@ func demo(ctx context.Context, std Stdio, f *runFlags, every time.Duration) erro
 	}()
 	defer func() { cancel(nil); <-simDone }()
 	url := "http://" + ln.Addr().String()
-	f.plan.spec.source, f.plan.spec.region, f.plan.aws.endpoint = dir, "us-east-1", url
-	f.plan.aws.logFormat, f.drift, f.plan.aws.apiRate = "text", "correct", 20
-	f.plan.aws.configOptions = []func(*config.LoadOptions) error{
+	f.plan.spec.source, f.plan.spec.region, f.plan.api.endpoint = dir, "us-east-1", url
+	f.plan.log.format, f.drift, f.plan.api.apiRate = "text", "correct", 20
+	f.plan.api.configOptions = []func(*config.LoadOptions) error{
 		config.WithRegion("us-east-1"),
 		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("DEMO", "demo-not-a-secret", "")),
 	}
@@ -118,7 +118,7 @@ applied. Stop with Ctrl-C.
 `, addr, addr, addr, every, f.driftInterval, dir)
 	}
 	go injectDrift(ctx, std, s, every)
-	err = daemon(ctx, std, f)
+	err = runDaemon(ctx, std, f)
 	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
 		return cause
 	}
@@ -131,16 +131,22 @@ func demoSpecs(dir string) (string, func(), error) {
 	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
 		return dir, func() {}, nil
 	}
+	sub, err := fs.Sub(examples.Specs, "specs")
+	if err != nil {
+		return "", nil, fmt.Errorf("find the example specs in the binary: %w", err)
+	}
 	tmp, err := os.MkdirTemp("", "reconciler-demo-")
 	if err != nil {
-		return "", nil, err
+		return "", nil, fmt.Errorf("create a directory for the example specs: %w", err)
 	}
-	sub, _ := fs.Sub(examples.Specs, "specs")
+	// A copy left behind in the temporary directory harms nothing, and the
+	// demo has no better place to report it than the error it returns.
+	cleanup := func() { _ = os.RemoveAll(tmp) }
 	if err := os.CopyFS(tmp, sub); err != nil {
-		os.RemoveAll(tmp)
+		cleanup()
 		return "", nil, fmt.Errorf("write the example specs: %w", err)
 	}
-	return tmp, func() { os.RemoveAll(tmp) }, nil
+	return tmp, cleanup, nil
 }
 
 // demoSim returns a simulator holding the connectors of the examples, and a

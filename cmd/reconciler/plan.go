@@ -19,21 +19,23 @@ const exitChanges = 2
 // planFlags are the flags shared by plan and apply.
 type planFlags struct {
 	spec  specFlags
-	aws   awsFlags
+	api   apiFlags
+	log   logFlags
 	gates diff.Gates
 	pre   preflightFlags
 }
 
 func (p *planFlags) register(fs *flag.FlagSet) {
 	p.spec.register(fs)
-	p.aws.register(fs)
+	p.api.register(fs)
+	p.log.register(fs)
 	p.pre.register(fs)
 	fs.BoolVar(&p.gates.AllowMassChange, "allow-mass-change", false, "allow a plan that changes or removes the origination of more than 30% of the managed connectors")
 	fs.BoolVar(&p.gates.AllowTrafficLoss, "allow-traffic-loss", false, "allow a plan that disables, removes or empties the top priority of a connector's origination")
 }
 
 func (p *planFlags) check() string {
-	return cmp.Or(p.spec.check(), p.aws.check(), p.pre.check())
+	return cmp.Or(p.spec.check(), p.api.check(), p.log.check(), p.pre.check())
 }
 
 // planned is the outcome of the steps plan and apply share.
@@ -46,8 +48,11 @@ type planned struct {
 // makePlan loads the spec and plans it against the live state. It prints
 // spec errors itself and returns errPrinted for them.
 func makePlan(ctx context.Context, std Stdio, f *planFlags) (*planned, error) {
-	log := f.aws.logger(std)
-	client, err := f.aws.client(ctx, f.spec.region, log, nil)
+	log, err := f.log.logger(std)
+	if err != nil {
+		return nil, err
+	}
+	client, err := f.api.client(ctx, f.spec.region, log, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +74,7 @@ func makePlan(ctx context.Context, std Stdio, f *planFlags) (*planned, error) {
 	for _, d := range spec.Warnings {
 		fmt.Fprintln(std.Err, warning(d))
 	}
-	engine := reconcile.New(client, log, f.aws.concurrency)
+	engine := reconcile.New(client, log, f.api.concurrency)
 	f.pre.setup(engine, nil)
 	p, err := engine.Plan(ctx, snap.Revision, spec.Connectors)
 	if err != nil {

@@ -12,9 +12,11 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/httpapi"
 	"github.com/sipops/reconciler/internal/metrics"
 	"github.com/sipops/reconciler/internal/reconcile"
+	"github.com/sipops/reconciler/internal/sandbox"
 	"github.com/sipops/reconciler/internal/sdnotify"
 	"github.com/sipops/reconciler/internal/source"
 	"github.com/sipops/reconciler/internal/statuspage"
@@ -26,96 +28,102 @@ func runRun(ctx context.Context, std Stdio, args []string) int {
 		return code
 	}
 	f.args = args
-	if err := daemon(ctx, std, f); err != nil {
+	if err := runDaemon(ctx, std, f); err != nil {
 		fmt.Fprintf(std.Err, "run: %v\n", err)
 		return exitFailure
 	}
 	return exitOK
 }
 
-// parseRun parses the daemon's flags: the command line first, then the
-// environment file given by --env-file, then the process environment.
-func parseRun(std Stdio, args []string) (*runFlags, int) {
-	parseOnce := func(std Stdio) (*runFlags, int) {
-		f := &runFlags{}
-		fs := newFlags(std, "run", "--source DIR | --git-url URL [flags]",
-			"Run the daemon: apply each new revision of the specs, sweep for drift, export metrics.\n"+
-				"SIGHUP re-reads --env-file and sweeps every connector; SIGTERM lets writes in flight finish, then exits 0.")
-		f.register(fs)
-		if code := parse(fs, args, std, exitUsage); code >= 0 {
-			return nil, code
-		}
-		if msg := f.check(); msg != "" {
-			return nil, usageErrorf(fs, exitUsage, "%s", msg)
-		}
-		f.expandFiles(std.Getenv)
-		return f, -1
-	}
-	f, code := parseOnce(std)
-	if code >= 0 || f.envFile == "" {
-		return f, code
-	}
-	env, err := readEnvFile(f.envFile)
-	if err != nil {
-		fmt.Fprintf(std.Err, "run: %v\n", err)
-		return nil, exitUsage
-	}
-	std.Getenv = withEnvFile(env, std.Getenv)
-	return parseOnce(std)
+// daemon is the wired daemon: the parts supervise runs, then stops.
+type daemon struct {
+	std    Stdio
+	flags  *runFlags
+	log    *slog.Logger
+	notify *sdnotify.Notifier
+	m      *metrics.Metrics
+	loop   *reconcile.Loop
+	src    *specSource
+	srv    *httpapi.Server
 }
 
-// daemon wires the parts together and runs them until ctx ends.
-func daemon(ctx context.Context, std Stdio, f *runFlags) error {
-	log := f.plan.aws.logger(std)
-	reg := prometheus.NewRegistry()
-	m := metrics.New(reg)
-	client, err := f.plan.aws.client(ctx, f.plan.spec.region, log.With("component", "chime"), m)
+// runDaemon wires the parts together and runs them until ctx ends.
+func runDaemon(ctx context.Context, std Stdio, f *runFlags) error {
+	d, err := newDaemon(ctx, std, f)
 	if err != nil {
 		return err
 	}
-	var loop *reconcile.Loop // set below, before the source is watched
-	src, err := newSource(std, f, log.With("component", "source"), func(err error) {
-		m.SourceFetched(err, time.Now())
-		loop.SourceFetched(err)
-	})
-	if err != nil {
-		return err
-	}
-	notify := sdnotify.New(std.Getenv)
-	sb, err := newSandbox(f.specTimeout, f.specMemory<<20)
-	if err != nil {
-		return err
-	}
-	opts := f.plan.spec.options()
-	opts.DefaultRegion = client.DefaultRegion()
-	engine := reconcile.New(client, log.With("component", "apply"), f.plan.aws.concurrency)
-	f.plan.pre.setup(engine, m.PreflightDone)
-	loop = reconcile.NewLoop(engine, reconcile.LoopOptions{
-		Source: src.name, Schema: opts, DriftInterval: f.driftInterval, Drift: reconcile.DriftMode(f.drift),
-		Gates: f.plan.gates, ShutdownTimeout: f.shutdownTimeout, Recorder: m, Logger: log.With("component", "loop"),
-		Load:   sb.load,
-		OnPass: systemdStatus(notify, log),
-	})
-	secret, err := readSecret(f.webhookSecretFile)
-	if err != nil {
-		return err
-	}
-	srv, err := httpapi.NewServer(httpapi.ServerOptions{
-		Addr: f.listen, Gatherer: reg, Status: func() any { return loop.Overview() }, Ready: loop.Ready,
-		Page:          statuspage.New(loop.Overview, 10*time.Second),
-		WebhookSecret: secret, OnWebhook: src.poke, Logger: log.With("component", "http"),
-	})
-	if err != nil {
-		return err
-	}
-	if err := srv.Listen(); err != nil {
+	if err := d.srv.Listen(); err != nil {
 		return err
 	}
 	if f.onListen != nil {
-		f.onListen(srv.Addr())
+		f.onListen(d.srv.Addr())
 	}
-	log.Info("started", "source", src.name, "listen", srv.Addr(), "drift", f.drift, "drift_interval", f.driftInterval)
-	return supervise(ctx, std, f, log, notify, m, loop, src, srv)
+	d.log.Info("started", "source", d.src.name, "listen", d.srv.Addr(), "drift", f.drift, "drift_interval", f.driftInterval)
+	return d.supervise(ctx)
+}
+
+// newDaemon builds every part of the daemon; nothing runs yet.
+func newDaemon(ctx context.Context, std Stdio, f *runFlags) (*daemon, error) {
+	log, err := f.plan.log.logger(std)
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	d := &daemon{std: std, flags: f, log: log, m: metrics.New(reg)}
+	client, err := f.plan.api.client(ctx, f.plan.spec.region, log.With("component", "chime"), d.m)
+	if err != nil {
+		return nil, err
+	}
+	d.src, err = newSource(std, f, log.With("component", "source"), func(err error) {
+		d.m.SourceFetched(err, time.Now())
+		d.loop.SourceFetched(err) // set below, before the source is watched
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.notify = sdnotify.New(std.Getenv)
+	if d.loop, err = d.newLoop(client); err != nil {
+		return nil, err
+	}
+	if d.srv, err = d.newServer(reg); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// newLoop returns the loop, evaluating each revision in a bounded child
+// process.
+func (d *daemon) newLoop(client *chime.Client) (*reconcile.Loop, error) {
+	f := d.flags
+	sb, err := sandbox.New(f.specTimeout, f.specMemory<<20)
+	if err != nil {
+		return nil, err
+	}
+	opts := f.plan.spec.options()
+	opts.DefaultRegion = client.DefaultRegion()
+	engine := reconcile.New(client, d.log.With("component", "apply"), f.plan.api.concurrency)
+	f.plan.pre.setup(engine, d.m.PreflightDone)
+	return reconcile.NewLoop(engine, reconcile.LoopOptions{
+		Source: d.src.name, Schema: opts, DriftInterval: f.driftInterval, Drift: reconcile.DriftMode(f.drift),
+		Gates: f.plan.gates, ShutdownTimeout: f.shutdownTimeout, Recorder: d.m, Logger: d.log.With("component", "loop"),
+		Load:   sb.Load,
+		OnPass: d.reportPass,
+	}), nil
+}
+
+// newServer returns the HTTP server of the metrics, the status and the
+// webhook; it does not listen yet.
+func (d *daemon) newServer(reg *prometheus.Registry) (*httpapi.Server, error) {
+	secret, err := readSecret(d.flags.webhookSecretFile)
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.NewServer(httpapi.ServerOptions{
+		Addr: d.flags.listen, Gatherer: reg, Status: func() any { return d.loop.Overview() }, Ready: d.loop.Ready,
+		Page:          statuspage.New(d.loop.Overview, 10*time.Second),
+		WebhookSecret: secret, OnWebhook: d.src.poke, Logger: d.log.With("component", "http"),
+	})
 }
 
 // supervise runs the source, the loop and the HTTP server until ctx ends,
@@ -123,15 +131,15 @@ func daemon(ctx context.Context, std Stdio, f *runFlags) error {
 // the source or the server fails (a spec directory that does not exist, a
 // port taken), everything stops and the daemon exits with that error rather
 // than running on with nothing to apply.
-func supervise(ctx context.Context, std Stdio, f *runFlags, log *slog.Logger, notify *sdnotify.Notifier, m *metrics.Metrics, loop *reconcile.Loop, src *specSource, srv *httpapi.Server) error {
+func (d *daemon) supervise(ctx context.Context) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	snaps := make(chan *source.Snapshot, 1)
 	reload := make(chan reconcile.Reload, 1)
 	done := make(chan struct{}, 2)
 	for _, run := range []func(context.Context) error{
-		func(ctx context.Context) error { return src.watch(ctx, snaps) },
-		srv.Serve,
+		func(ctx context.Context) error { return d.src.watch(ctx, snaps) },
+		d.srv.Serve,
 	} {
 		go func() {
 			if err := run(ctx); err != nil {
@@ -140,11 +148,11 @@ func supervise(ctx context.Context, std Stdio, f *runFlags, log *slog.Logger, no
 			done <- struct{}{}
 		}()
 	}
-	go forwardReloads(ctx, std, f, reload, notify, m, log)
-	go notify.RunWatchdog(ctx, func() bool { return true })
-	loopErr := loop.Run(ctx, snaps, reload)
-	notify.Stopping()
-	log.Info("stopping")
+	go d.forwardReloads(ctx, reload)
+	go d.notify.RunWatchdog(ctx, func() bool { return true })
+	loopErr := d.loop.Run(ctx, snaps, reload)
+	d.notifyFailed(d.notify.Stopping())
+	d.log.Info("stopping")
 	cancel(nil)
 	<-done
 	<-done
@@ -154,26 +162,28 @@ func supervise(ctx context.Context, std Stdio, f *runFlags, log *slog.Logger, no
 	return loopErr
 }
 
-// systemdStatus reports each pass to systemd: READY=1 after the first one
+// notifyFailed logs a failed message to systemd: the daemon runs on
+// without it, as it would without systemd.
+func (d *daemon) notifyFailed(err error) {
+	if err != nil {
+		d.log.Warn("systemd notify failed", "err", err)
+	}
+}
+
+// reportPass reports each pass to systemd: READY=1 after the first one
 // (a connector that failed in it does not hold the start back: it shows in
 // the counts), and a STATUS= line with the revision and the counts.
-func systemdStatus(n *sdnotify.Notifier, log *slog.Logger) func(reconcile.Overview) {
-	return func(o reconcile.Overview) {
-		rev := "none"
-		if o.LastGood != nil {
-			rev = shortRev(o.LastGood.ID)
-		}
-		status := fmt.Sprintf("revision %s: %d in sync, %d drifted, %d failed, %d pending", rev,
-			o.Counts[reconcile.StateInSync], o.Counts[reconcile.StateDrifted], o.Counts[reconcile.StateFailed], o.Counts[reconcile.StatePending])
-		var err error
-		if !o.LastSync.IsZero() {
-			err = n.Ready(status)
-		} else {
-			err = n.Status(status)
-		}
-		if err != nil {
-			log.Warn("systemd notify failed", "err", err)
-		}
+func (d *daemon) reportPass(o reconcile.Overview) {
+	rev := "none"
+	if o.LastGood != nil {
+		rev = shortRev(o.LastGood.ID)
+	}
+	status := fmt.Sprintf("revision %s: %d in sync, %d drifted, %d failed, %d pending", rev,
+		o.Counts[reconcile.StateInSync], o.Counts[reconcile.StateDrifted], o.Counts[reconcile.StateFailed], o.Counts[reconcile.StatePending])
+	if !o.LastSync.IsZero() {
+		d.notifyFailed(d.notify.Ready(status))
+	} else {
+		d.notifyFailed(d.notify.Status(status))
 	}
 }
 
@@ -196,4 +206,42 @@ func readSecret(path string) ([]byte, error) {
 		return nil, fmt.Errorf("webhook secret file %s is empty", path)
 	}
 	return s, nil
+}
+
+// specSource is the daemon's source of revisions: a directory or git.
+type specSource struct {
+	name  string
+	watch func(ctx context.Context, out chan<- *source.Snapshot) error
+	poke  func() // the webhook: fetch now (git only)
+}
+
+// newSource returns the source; onFetch is told the outcome of every fetch.
+func newSource(std Stdio, f *runFlags, log *slog.Logger, onFetch func(error)) (*specSource, error) {
+	if f.gitURL == "" {
+		l := source.NewLocal(f.plan.spec.source, source.LocalOptions{Logger: log, OnFetch: onFetch})
+		return &specSource{name: "dir " + f.plan.spec.source, watch: l.Watch, poke: func() {}}, nil
+	}
+	state, err := f.state(std.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	g, err := source.NewGit(source.GitOptions{
+		URL: f.gitURL, Ref: f.gitRef, Path: f.gitPath, Dir: filepath.Join(state, "git"),
+		SSHKeyFile: f.gitSSHKey, KnownHostsFile: f.gitKnown, TokenFile: f.gitTokenFile, VerifyKeyring: f.gitKeys,
+		Interval: f.gitInterval, Logger: log, OnFetch: onFetch,
+	})
+	if err != nil {
+		return nil, err
+	}
+	trigger := make(chan struct{}, 1)
+	return &specSource{
+		name:  "git " + g.String(),
+		watch: func(ctx context.Context, out chan<- *source.Snapshot) error { return g.Watch(ctx, out, trigger) },
+		poke: func() {
+			select {
+			case trigger <- struct{}{}:
+			default: // a fetch is already due
+			}
+		},
+	}, nil
 }

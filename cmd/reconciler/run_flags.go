@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/sipops/reconciler/internal/httpapi"
@@ -15,7 +14,7 @@ import (
 
 // runFlags are the flags of the daemon.
 type runFlags struct {
-	plan planFlags // --source, --region, --max-routes, API and log flags, --allow-*
+	plan planFlags // --source, --region, --max-routes, API and log flags, --preflight*, --allow-*
 
 	gitURL, gitRef, gitPath string
 	gitInterval             time.Duration
@@ -37,6 +36,39 @@ type runFlags struct {
 	args []string
 }
 
+// parseRun parses the daemon's flags: the command line first, then the
+// environment file given by --env-file, then the process environment.
+func parseRun(std Stdio, args []string) (*runFlags, int) {
+	f, code := parseRunOnce(std, args)
+	if code >= 0 || f.envFile == "" {
+		return f, code
+	}
+	env, err := readEnvFile(f.envFile)
+	if err != nil {
+		fmt.Fprintf(std.Err, "run: %v\n", err)
+		return nil, exitUsage
+	}
+	std.Getenv = withEnvFile(env, std.Getenv)
+	return parseRunOnce(std, args)
+}
+
+// parseRunOnce parses the command line, then std.Getenv.
+func parseRunOnce(std Stdio, args []string) (*runFlags, int) {
+	f := &runFlags{}
+	fs := newFlags(std, "run", "--source DIR | --git-url URL [flags]",
+		"Run the daemon: apply each new revision of the specs, sweep for drift, export metrics.\n"+
+			"SIGHUP re-reads --env-file and sweeps every connector; SIGTERM lets writes in flight finish, then exits 0.")
+	f.register(fs)
+	if code := parse(fs, args, std, exitUsage); code >= 0 {
+		return nil, code
+	}
+	if msg := f.check(); msg != "" {
+		return nil, usageErrorf(fs, exitUsage, "%s", msg)
+	}
+	f.expandFiles(std.Getenv)
+	return f, -1
+}
+
 func (r *runFlags) register(fs *flag.FlagSet) {
 	r.plan.register(fs)
 	fs.StringVar(&r.gitURL, "git-url", "", "git repository `URL` of the specs (https://, ssh://, git@host:path, git://, file://), instead of --source")
@@ -56,31 +88,6 @@ func (r *runFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&r.specTimeout, "spec-timeout", time.Minute, "how long evaluating one revision of the spec may take; longer makes the revision invalid")
 	fs.Uint64Var(&r.specMemory, "spec-memory", 2048, "`MiB` of heap evaluating one revision of the spec may use; more makes the revision invalid")
 	fs.StringVar(&r.envFile, "env-file", "", "`FILE` of RECONCILER_*=value lines, read at start and again on SIGHUP (the systemd EnvironmentFile)")
-}
-
-// settings are the flags a reload may change.
-func (r *runFlags) settings() reconcile.Settings {
-	return reconcile.Settings{DriftInterval: r.driftInterval, Drift: reconcile.DriftMode(r.drift), Gates: r.plan.gates}
-}
-
-// restartOnly names the flags that differ between r and o and that only a
-// restart applies.
-func (r *runFlags) restartOnly(o *runFlags) []string {
-	var changed []string
-	a, b := r, o
-	for name, differs := range map[string]bool{
-		"source": a.plan.spec.source != b.plan.spec.source, "git-url": a.gitURL != b.gitURL, "git-ref": a.gitRef != b.gitRef,
-		"git-path": a.gitPath != b.gitPath, "listen": a.listen != b.listen, "region": a.plan.spec.region != b.plan.spec.region,
-		"endpoint": a.plan.aws.endpoint != b.plan.aws.endpoint, "api-rate": a.plan.aws.apiRate != b.plan.aws.apiRate,
-		"max-routes": a.plan.spec.maxRoutes != b.plan.spec.maxRoutes, "webhook-secret-file": a.webhookSecretFile != b.webhookSecretFile,
-		"state-dir": a.stateDir != b.stateDir, "concurrency": a.plan.aws.concurrency != b.plan.aws.concurrency,
-	} {
-		if differs {
-			changed = append(changed, "--"+name)
-		}
-	}
-	slices.Sort(changed)
-	return changed
 }
 
 func (r *runFlags) check() string {

@@ -107,7 +107,9 @@ func serveSim(ctx context.Context, out io.Writer, log *slog.Logger, cfg simConfi
 	if a, ok := ln.Addr().(*net.TCPAddr); ok && !a.IP.IsLoopback() {
 		log.Warn("simulator reachable beyond loopback; it checks no signatures", "addr", a.String())
 	}
-	fmt.Fprint(out, lines(append([]string{url}, ids...)))
+	if _, err := fmt.Fprint(out, lines(append([]string{url}, ids...))); err != nil {
+		return fmt.Errorf("write the base URL: %w", err) // callers read it to find the simulator
+	}
 	log.Info("serving simulated Chime SDK Voice API", "url", url, "connectors", len(srv.Connectors("")), "state", cfg.opts.StatePath)
 	if err := serve(ctx, ln, srv, cfg.opts); err != nil {
 		return err

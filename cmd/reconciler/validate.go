@@ -5,50 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 
 	"github.com/sipops/reconciler/internal/schema"
 )
-
-// specFlags are the flags of every command that loads a spec.
-type specFlags struct {
-	source    string
-	region    string
-	maxRoutes int
-	output    string
-}
-
-func (s *specFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&s.source, "source", "", "`DIR`ectory of .cue spec files (read recursively)")
-	fs.StringVar(&s.region, "region", "", "AWS `REGION` of connectors whose spec names none (default: the AWS configuration's)")
-	fs.IntVar(&s.maxRoutes, "max-routes", schema.DefaultMaxRoutes, "routes allowed per connector: your account's quota, at most 20")
-	fs.StringVar(&s.output, "output", "text", "output `FORMAT`: text or json")
-}
-
-// check validates the flags and returns a usage problem, or "". Whether
-// --source is required is the command's business.
-func (s *specFlags) check() string {
-	switch {
-	case s.maxRoutes < 1 || s.maxRoutes > schema.APIMaxRoutes:
-		return fmt.Sprintf("--max-routes %d out of range 1..%d", s.maxRoutes, schema.APIMaxRoutes)
-	case s.output != "text" && s.output != "json":
-		return fmt.Sprintf("--output %q: want text or json", s.output)
-	}
-	return ""
-}
-
-func requireSource(dir string) string {
-	if dir == "" {
-		return "--source is required"
-	}
-	return ""
-}
-
-func (s *specFlags) options() schema.LoadOptions {
-	return schema.LoadOptions{DefaultRegion: s.region, MaxRoutes: s.maxRoutes}
-}
 
 func runValidate(_ context.Context, std Stdio, args []string) int {
 	var f specFlags
@@ -69,9 +30,10 @@ func runValidate(_ context.Context, std Stdio, args []string) int {
 	}
 	r := newValidation(f.source, spec, inv)
 	if f.output == "json" {
-		enc := json.NewEncoder(std.Out)
-		enc.SetIndent("", "  ")
-		enc.Encode(r)
+		if err := r.writeJSON(std.Out); err != nil {
+			fmt.Fprintf(std.Err, "validate: %v\n", err)
+			return exitFailure
+		}
 	} else {
 		r.writeText(std.Out, std.Err)
 	}
@@ -101,6 +63,17 @@ func newValidation(source string, spec *schema.Spec, inv *schema.InvalidError) v
 	r.Warnings = append(r.Warnings, spec.Warnings...)
 	r.Connectors = spec.Connectors
 	return r
+}
+
+// writeJSON writes the result for CI bots; a verdict they cannot read is
+// a failure.
+func (r validation) writeJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("write the result: %w", err)
+	}
+	return nil
 }
 
 func (r validation) writeText(out, errw io.Writer) {

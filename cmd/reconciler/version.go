@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"runtime/debug"
@@ -28,13 +29,6 @@ func runVersion(_ context.Context, std Stdio, _ []string) int {
 			}
 		}
 	}
-	fmt.Fprintf(std.Out, "reconciler %s (commit %s, built %s)\n", or(v, "(devel)"), or(c, "unknown"), or(d, "unknown"))
+	fmt.Fprintf(std.Out, "reconciler %s (commit %s, built %s)\n", cmp.Or(v, "(devel)"), cmp.Or(c, "unknown"), cmp.Or(d, "unknown"))
 	return exitOK
-}
-
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

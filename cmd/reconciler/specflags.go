@@ -1,0 +1,46 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+
+	"github.com/sipops/reconciler/internal/schema"
+)
+
+// specFlags are the flags of every command that loads a spec.
+type specFlags struct {
+	source    string
+	region    string
+	maxRoutes int
+	output    string
+}
+
+func (s *specFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.source, "source", "", "`DIR`ectory of .cue spec files (read recursively)")
+	fs.StringVar(&s.region, "region", "", "AWS `REGION` of connectors whose spec names none (default: the AWS configuration's)")
+	fs.IntVar(&s.maxRoutes, "max-routes", schema.DefaultMaxRoutes, "routes allowed per connector: your account's quota, at most 20")
+	fs.StringVar(&s.output, "output", "text", "output `FORMAT`: text or json")
+}
+
+// check validates the flags and returns a usage problem, or "". Whether
+// --source is required is the command's business.
+func (s *specFlags) check() string {
+	switch {
+	case s.maxRoutes < 1 || s.maxRoutes > schema.APIMaxRoutes:
+		return fmt.Sprintf("--max-routes %d out of range 1..%d", s.maxRoutes, schema.APIMaxRoutes)
+	case s.output != "text" && s.output != "json":
+		return fmt.Sprintf("--output %q: want text or json", s.output)
+	}
+	return ""
+}
+
+func requireSource(dir string) string {
+	if dir == "" {
+		return "--source is required"
+	}
+	return ""
+}
+
+func (s *specFlags) options() schema.LoadOptions {
+	return schema.LoadOptions{DefaultRegion: s.region, MaxRoutes: s.maxRoutes}
+}

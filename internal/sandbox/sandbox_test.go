@@ -1,0 +1,160 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sipops/reconciler/internal/schema"
+)
+
+// TestMain lets a Loader run this test binary as its child: the child is
+// started with os.Args[0] set to childName.
+func TestMain(m *testing.M) {
+	if os.Args[0] == childName && len(os.Args) > 1 && os.Args[1] == Command {
+		os.Exit(Child(context.Background(), os.Stdin, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// spec names vc-0000 and vc-0001; its protocol on line 4 is the one that
+// the invalid cases break.
+const spec = `package specs
+
+voiceConnectors: {
+	a: {name: "vc-0000", origination: routes: [{host: "sbc1.example.com", protocol: "UDP", priority: 1, weight: 50}, {host: "sbc2.example.com", protocol: "UDP", priority: 1, weight: 50}]}
+	b: {name: "vc-0001", origination: routes: [{host: "sbc3.example.com", protocol: "TCP", port: 5061, priority: 1, weight: 100}]}
+}
+`
+
+// runaway never finishes evaluating: it builds a list of a trillion items.
+const runaway = `package p
+
+import "list"
+
+voiceConnectors: vc: {id: "abcdef1ghij2klmno3pqr4", origination: disabled: true}
+_huge: [for i in list.Range(0, 1000000000000, 1) {x: i}]
+voiceConnectors: vc2: {id: "abcdef1ghij2klmno3pqr5", origination: disabled: len(_huge) > 0}
+`
+
+var (
+	good = []schema.File{{Path: "a.cue", Data: []byte(spec)}}
+	bad  = []schema.File{{Path: "a.cue", Data: []byte(strings.Replace(spec, `"UDP"`, `"udp"`, 1))}}
+	opts = schema.LoadOptions{DefaultRegion: "us-east-1"}
+)
+
+// TestSandbox: the child process gives what schema.Load gives, and a
+// revision that never finishes evaluating is stopped by the time or the
+// memory bound with a clear error, as an invalid revision.
+func TestSandbox(t *testing.T) {
+	tests := []struct {
+		name    string
+		files   []schema.File
+		timeout time.Duration
+		memory  uint64
+		wantErr string
+	}{
+		{"valid", good, time.Minute, 1 << 30, ""},
+		{"invalid", bad, time.Minute, 1 << 30, `a.cue:4:`},
+		{"over the time bound", []schema.File{{Path: "a.cue", Data: []byte(runaway)}}, 2 * time.Second, 64 << 30, "took longer than 2s (--spec-timeout)"},
+		{"over the memory bound", []schema.File{{Path: "a.cue", Data: []byte(runaway)}}, 5 * time.Minute, 128 << 20, "needed more than 128 MiB (--spec-memory)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l, err := New(tt.timeout, tt.memory)
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			got, err := l.Load(tt.files, opts)
+			t.Logf("took %v", time.Since(start).Round(time.Millisecond))
+			switch {
+			case tt.wantErr == "":
+				want, wantErr := schema.Load(tt.files, opts) // in this process: only for specs that finish
+				if err != nil || !reflect.DeepEqual(got, want) {
+					t.Errorf("got %+v, %v; want %+v, %v", got, err, want, wantErr)
+				}
+			default:
+				var inv *schema.InvalidError
+				if !errors.As(err, &inv) || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("got %v, want an invalid spec error containing %q", err, tt.wantErr)
+				}
+			}
+		})
+	}
+}
+
+// TestChild runs the child's side of the protocol in this process, without
+// a memory budget (going over it would end the test binary).
+func TestChild(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       string
+		wantCode int
+		wantOut  string // in the JSON answer
+		wantErr  string // on stderr
+	}{
+		{"valid", encodeRequest(t, good), 0, `"spec":`, ""},
+		{"invalid", encodeRequest(t, bad), 0, `"errors":`, ""},
+		{"not a request", "{", 1, "", "load spec: read request: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errw bytes.Buffer
+			code := Child(t.Context(), strings.NewReader(tt.in), &out, &errw)
+			if code != tt.wantCode || !strings.Contains(out.String(), tt.wantOut) || !strings.Contains(errw.String(), tt.wantErr) {
+				t.Errorf("got code %d, stdout %q, stderr %q; want %d, %q, %q", code, out.String(), errw.String(), tt.wantCode, tt.wantOut, tt.wantErr)
+			}
+		})
+	}
+}
+
+func encodeRequest(t *testing.T, files []schema.File) string {
+	t.Helper()
+	b, err := json.Marshal(request{Files: files, Options: opts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// failWriter accepts n bytes, then fails.
+type failWriter struct{ n int }
+
+var errFull = errors.New("disk full")
+
+func (f *failWriter) Write(p []byte) (int, error) {
+	if len(p) > f.n {
+		k := f.n
+		f.n = 0
+		return k, errFull
+	}
+	f.n -= len(p)
+	return len(p), nil
+}
+
+// TestLimitedWriter: the first n bytes are kept, the rest is reported
+// written and dropped, and an error of the underlying writer comes back.
+func TestLimitedWriter(t *testing.T) {
+	var b bytes.Buffer
+	w := &limitedWriter{w: &b, n: 5}
+	for _, s := range []string{"abc", "defg", "hij"} {
+		if n, err := w.Write([]byte(s)); n != len(s) || err != nil {
+			t.Errorf("Write(%q) = %d, %v; want %d, nil", s, n, err, len(s))
+		}
+	}
+	if b.String() != "abcde" {
+		t.Errorf("kept %q, want %q", b.String(), "abcde")
+	}
+
+	w = &limitedWriter{w: &failWriter{n: 2}, n: 5}
+	if n, err := w.Write([]byte("abcdefg")); n != 2 || !errors.Is(err, errFull) {
+		t.Errorf("got %d, %v; want 2, %v", n, err, errFull)
+	}
+}
