@@ -8,6 +8,7 @@ package siptest
 import (
 	"bytes"
 	"net"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -19,7 +20,7 @@ import (
 // scenario is the sipp scenario answering OPTIONS with 200 OK.
 func scenario() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "preflight", "testdata", "uas_options.xml")
+	return filepath.Join(filepath.Dir(file), "..", "preflight", "testdata", "uas_options.xml")
 }
 
 // Sipp starts sipp as a UAS answering OPTIONS on 127.0.0.1 over proto
@@ -30,6 +31,9 @@ func Sipp(t *testing.T, proto string) int {
 	bin, err := exec.LookPath("sipp")
 	if err != nil {
 		t.Fatalf("sipp not installed (apt-get install sip-tester, or scripts/install-test-deps.sh): %v", err)
+	}
+	if _, err := os.Stat(scenario()); err != nil {
+		t.Fatalf("sipp scenario: %v", err)
 	}
 	transport := map[string]string{"udp": "u1", "tcp": "t1"}[proto]
 	for range 5 {
@@ -46,6 +50,7 @@ func Sipp(t *testing.T, proto string) int {
 			return port
 		}
 		_ = cmd.Process.Kill()
+		_ = cmd.Wait() // sipp has stopped writing to out before it is read
 		t.Logf("sipp did not listen on %d: %s", port, out.String())
 	}
 	t.Fatalf("sipp never started")
