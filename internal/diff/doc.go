@@ -18,7 +18,8 @@
 //
 // Desired connectors missing from the live map (not resolved, or the read
 // failed) are not planned: their keys are listed in Plan.Unknown and counted
-// as "unknown". The apply engine reports their errors itself.
+// as "unknown". The apply engine reports their errors itself; the caller
+// may pass them in RenderOptions.Errors for the Markdown rendering.
 //
 // Route-level changes ([Change.Routes]) match routes by host, port and
 // protocol, so a new priority or weight for the same destination is one "~"
@@ -55,6 +56,26 @@
 // share strictly between 0% and 1% shows as "<1%" and one strictly between
 // 99% and 100% as ">99%". RenderOptions.Color adds ANSI colour to the
 // markers (green +, yellow ~, red -).
+//
+// # Markdown rendering
+//
+// [Plan.WriteMarkdown] writes a plan as a pull-request comment, in
+// GitHub- and GitLab-flavoured Markdown, without colour: a heading with the
+// revision and the summary line of the text rendering; the refused gates;
+// the unknown connectors, each with its error when RenderOptions.Errors has
+// one; a table of the connectors that change (key, id, region, change); the
+// preflight results of the routes shown, once per route; then, per
+// connector, the lines of the text rendering (disabled flag, route changes,
+// traffic per tier) in a code block inside a collapsed <details> section.
+// Keys, ids and routes are code spans, longer-fenced when they hold
+// backticks, with pipes escaped in table cells; messages and errors have
+// Markdown punctuation backslash-escaped and line breaks made spaces.
+//
+// A comment is limited in size, so the output stays within MarkdownLimit
+// bytes (a character is at least one byte). Sections are written in the
+// order above, entry by entry (list item, table row, connector section);
+// the first entry that would pass the limit, and every entry after it, is
+// left out, and a closing note counts what was left out of each section.
 //
 // # JSON rendering
 //

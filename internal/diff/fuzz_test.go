@@ -109,6 +109,10 @@ func render(t *testing.T, p *Plan) {
 	if err := p.WriteJSON(&buf, RenderOptions{}); err != nil || !json.Valid(buf.Bytes()) {
 		t.Errorf("WriteJSON: got %v (valid %t), want valid JSON", err, json.Valid(buf.Bytes()))
 	}
+	buf.Reset()
+	if err := p.WriteMarkdown(&buf, RenderOptions{}); err != nil || buf.Len() > MarkdownLimit {
+		t.Errorf("WriteMarkdown: got %v and %d bytes, want nil and at most %d", err, buf.Len(), MarkdownLimit)
+	}
 }
 
 // shuffled returns o with routes reversed and explicit 5060 ports omitted:

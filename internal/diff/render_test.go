@@ -40,35 +40,74 @@ func mixedPlan() *Plan {
 	return Compute(desired, lv)
 }
 
+// escapePlan has keys, ids, hosts and messages with characters Markdown
+// would misread.
+func escapePlan() *Plan {
+	desired := []schema.DesiredConnector{
+		conn("pipe|key", orig(udp("sbc|1.example.com", 1, 10))),
+		conn("`tick`", orig(udp("a`b.example.com", 1, 10), udp("a```b.example.com", 1, 10))),
+		conn("x*y_z<b>&amp;", orig(udp("sbc.example.com", 1, 10))),
+		conn("new\nline", orig(udp("sbc.example.com", 1, 10))),
+	}
+	lv := map[string]Live{
+		"pipe|key":      {},
+		"`tick`":        {},
+		"x*y_z<b>&amp;": {RequireEncryption: true},
+	}
+	return Compute(desired, lv)
+}
+
 func TestGolden(t *testing.T) {
+	mixedPreflight := map[origination.Key]Preflight{
+		{Host: "sbc3.example.com", Port: 5061, Protocol: "TCP"}: {OK: true, Detail: "SIP/2.0 200 OK in 3ms"},
+		{Host: "sbc1.example.com", Port: 5060, Protocol: "UDP"}: {OK: false, Detail: "no answer within 2s"},
+		{Host: "198.51.100.7", Port: 5060, Protocol: "UDP"}:     {OK: false, Detail: "never shown: removed"},
+	}
 	tests := []struct {
 		name string
 		plan *Plan
 		opts RenderOptions
+		// markdownOnly skips the text and JSON goldens of cases that only
+		// differ in what the Markdown rendering shows.
+		markdownOnly bool
 	}{
-		{"mixed", mixedPlan(), RenderOptions{Revision: "abc123"}},
-		{"mixed_allowed", mixedPlan(), RenderOptions{Revision: "abc123", Gates: Gates{AllowTrafficLoss: true}}},
-		{"mixed_color", mixedPlan(), RenderOptions{Revision: "abc123", Color: true}},
-		{"mixed_preflight", mixedPlan(), RenderOptions{Revision: "abc123", Preflight: map[origination.Key]Preflight{
-			{Host: "sbc3.example.com", Port: 5061, Protocol: "TCP"}: {OK: true, Detail: "SIP/2.0 200 OK in 3ms"},
-			{Host: "sbc1.example.com", Port: 5060, Protocol: "UDP"}: {OK: false, Detail: "no answer within 2s"},
-			{Host: "198.51.100.7", Port: 5060, Protocol: "UDP"}:     {OK: false, Detail: "never shown: removed"},
-		}}},
-		{"nochange", fleet(3, 0, 0), RenderOptions{Revision: "0123456789abcdef"}},
-		{"masschange", fleet(10, 4, 1), RenderOptions{}},
+		{"mixed", mixedPlan(), RenderOptions{Revision: "abc123"}, false},
+		{"mixed_allowed", mixedPlan(), RenderOptions{Revision: "abc123", Gates: Gates{AllowTrafficLoss: true}}, false},
+		{"mixed_color", mixedPlan(), RenderOptions{Revision: "abc123", Color: true}, false},
+		{"mixed_preflight", mixedPlan(), RenderOptions{Revision: "abc123", Preflight: mixedPreflight}, false},
+		{"mixed_errors", mixedPlan(), RenderOptions{Revision: "abc123", Errors: map[string]error{
+			"unread":    errors.New("read origination: AccessDeniedException: not authorized"),
+			"not-in-it": errors.New("never shown: not unknown"),
+		}}, true},
+		{"nochange", fleet(3, 0, 0), RenderOptions{Revision: "0123456789abcdef"}, false},
+		{"masschange", fleet(10, 4, 1), RenderOptions{}, false},
+		{"escape", escapePlan(), RenderOptions{Revision: "`rev|1`", Errors: map[string]error{
+			"new\nline": errors.New("resolve: *two* names | `x` <b>\n#1 @ops [a](b) ~c~ $d$ & \\"),
+		}, Preflight: map[origination.Key]Preflight{
+			{Host: "sbc|1.example.com", Port: 5060, Protocol: "UDP"}: {OK: false, Detail: "SIP/2.0 503 Service | Unavailable <now>"},
+		}}, true},
+		{"truncated", bigPlan(300, 10), RenderOptions{Revision: "abc123"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var text, js bytes.Buffer
+			var text, js, md bytes.Buffer
 			if err := tt.plan.WriteText(&text, tt.opts); err != nil {
 				t.Fatalf("WriteText: got %v, want nil", err)
 			}
 			if err := tt.plan.WriteJSON(&js, tt.opts); err != nil {
 				t.Fatalf("WriteJSON: got %v, want nil", err)
 			}
-			golden(t, tt.name+".txt", text.Bytes())
-			if !tt.opts.Color {
+			if err := tt.plan.WriteMarkdown(&md, tt.opts); err != nil {
+				t.Fatalf("WriteMarkdown: got %v, want nil", err)
+			}
+			if !tt.markdownOnly {
+				golden(t, tt.name+".txt", text.Bytes())
+			}
+			if !tt.opts.Color && !tt.markdownOnly {
 				golden(t, tt.name+".json", js.Bytes())
+			}
+			if !tt.opts.Color {
+				golden(t, tt.name+".md", md.Bytes())
 			}
 		})
 	}
@@ -122,5 +161,8 @@ func TestWriteErrors(t *testing.T) {
 	}
 	if err := p.WriteJSON(failWriter{}, RenderOptions{}); err == nil {
 		t.Errorf("WriteJSON: got nil error, want disk full")
+	}
+	if err := p.WriteMarkdown(failWriter{}, RenderOptions{}); err == nil {
+		t.Errorf("WriteMarkdown: got nil error, want disk full")
 	}
 }

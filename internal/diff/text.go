@@ -9,7 +9,7 @@ import (
 	"github.com/sipops/reconciler/internal/origination"
 )
 
-// RenderOptions control both renderings of a plan.
+// RenderOptions control the renderings of a plan.
 type RenderOptions struct {
 	// Revision is the spec revision the plan was computed from.
 	Revision string
@@ -21,6 +21,10 @@ type RenderOptions struct {
 	// Preflight holds the preflight result of routes that were checked;
 	// each added or changed route found here shows its result.
 	Preflight map[origination.Key]Preflight
+	// Errors holds, by connector key, why a connector of Plan.Unknown could
+	// not be planned; it may be nil. Only the Markdown rendering shows
+	// them: a pull-request comment has no stderr to print them to.
+	Errors map[string]error
 }
 
 // Preflight is a route's preflight result, as computed by package
@@ -82,11 +86,16 @@ func revision(r string) string {
 }
 
 func writeSummary(pr *printer, s Summary) {
+	pr.line("%s", summaryLine(s))
+}
+
+// summaryLine is the summary of the text and Markdown renderings.
+func summaryLine(s Summary) string {
 	unknown := ""
 	if s.Unknown > 0 {
 		unknown = fmt.Sprintf(", %d unknown", s.Unknown)
 	}
-	pr.line("Plan: %d to create, %d to change, %d to delete, %d unchanged%s.",
+	return fmt.Sprintf("Plan: %d to create, %d to change, %d to delete, %d unchanged%s.",
 		s.Create, s.Change, s.Delete, s.Noop, unknown)
 }
 

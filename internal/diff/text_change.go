@@ -7,26 +7,33 @@ import (
 	"github.com/sipops/reconciler/internal/origination"
 )
 
-// writeChange renders one non-noop connector: a header line, the disabled
-// flag and route changes, then the traffic effect per tier.
+// writeChange renders one non-noop connector: a header line, then its
+// details.
 func writeChange(pr *printer, c Change, pf map[origination.Key]Preflight) {
+	pr.line("  %s %s: %s", pr.op(headerOp(c)), ident(c), headline(c))
+	writeDetails(pr, "      ", c, pf)
+}
+
+// writeDetails renders the disabled flag and route changes of c, then the
+// traffic effect per tier, each line starting with indent. The Markdown
+// rendering shows the same lines in a code block.
+func writeDetails(pr *printer, indent string, c Change, pf map[origination.Key]Preflight) {
 	routes, tiers := c.Routes(), c.Traffic()
 	width := keyWidth(routes, tiers)
-	pr.line("  %s %s: %s", pr.op(headerOp(c)), ident(c), headline(c))
 	if before, after, changed := c.DisabledChange(); changed {
-		pr.line("      %s disabled %t → %t", pr.op(Modify), before, after)
+		pr.line("%s%s disabled %t → %t", indent, pr.op(Modify), before, after)
 	}
 	for _, rc := range routes {
 		if r, ok := preflightOf(pf, rc); ok {
-			pr.line("      %s %-*s  %s   %s", pr.op(rc.Op), width, rc.Key, routeDetail(rc), r)
+			pr.line("%s%s %-*s  %s   %s", indent, pr.op(rc.Op), width, rc.Key, routeDetail(rc), r)
 			continue
 		}
-		pr.line("      %s %-*s  %s", pr.op(rc.Op), width, rc.Key, routeDetail(rc))
+		pr.line("%s%s %-*s  %s", indent, pr.op(rc.Op), width, rc.Key, routeDetail(rc))
 	}
 	for _, t := range tiers {
-		pr.line("      traffic, priority %d:", t.Priority)
+		pr.line("%straffic, priority %d:", indent, t.Priority)
 		for _, s := range t.Shares {
-			pr.line("        %-*s  %4s → %4s", width, s.Key, percent(s.Before), percent(s.After))
+			pr.line("%s  %-*s  %4s → %4s", indent, width, s.Key, percent(s.Before), percent(s.After))
 		}
 	}
 }
