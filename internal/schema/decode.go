@@ -90,7 +90,7 @@ func (d *decoder) incomplete(n node, v cue.Value) {
 	err := v.Validate(cue.Concrete(true))
 	for _, e := range cueerrors.Errors(err) {
 		format, args := e.Msg()
-		d.errs = append(d.errs, diagAt(firstPos(e), fmt.Sprintf("%s: %s: give a concrete value", where(e.Path()), fmt.Sprintf(format, args...))))
+		d.errs = append(d.errs, cueDiag(e, fmt.Sprintf("%s: %s: give a concrete value", where(e.Path()), fmt.Sprintf(format, args...))))
 	}
 	if err == nil {
 		d.errs = append(d.errs, diagAt(n.pos(), n.where()+": cannot be exported as data"))

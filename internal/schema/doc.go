@@ -14,6 +14,13 @@
 // A spec with any error yields no Spec at all: nothing from a bad revision may
 // be applied.
 //
+// Every [Diagnostic] is located as file:line:col, relative to the spec
+// directory. An error CUE places at several positions, such as a conflict
+// between values that may come from two files, is reported once, at its
+// first position, and lists the others in [Diagnostic.Also]: as cue vet
+// does, it names every value involved, so the operator can tell which one
+// to fix.
+//
 // It is internal to the reconciler and has no compatibility promise.
 package schema
 

@@ -130,8 +130,7 @@ func parse(files []File) []parsed {
 	return out
 }
 
-// cueErr records every error of a CUE error list at its first position in
-// the operator's files.
+// cueErr records every error of a CUE error list, see cueDiag.
 func (d *decoder) cueErr(err error) {
 	for _, e := range cueerrors.Errors(err) {
 		format, args := e.Msg()
@@ -139,12 +138,24 @@ func (d *decoder) cueErr(err error) {
 		if p := e.Path(); len(p) > 0 {
 			msg = where(p) + ": " + msg
 		}
-		diag := Diagnostic{Message: msg}
-		if pos := firstPos(e); pos.IsValid() {
-			diag.File, diag.Line, diag.Column = pos.Filename(), pos.Line(), pos.Column()
-		}
-		d.errs = append(d.errs, diag)
+		d.errs = append(d.errs, cueDiag(e, msg))
 	}
+}
+
+// cueDiag places msg at e's first position in the operator's files and
+// lists its other positions there in Also, as cue vet does: a conflict
+// between two files must name both, or the operator fixes the wrong one.
+func cueDiag(e cueerrors.Error, msg string) Diagnostic {
+	diag := diagAt(firstPos(e), msg)
+	for _, p := range cueerrors.Positions(e) {
+		if p.Filename() == "" {
+			continue
+		}
+		if loc := diagAt(p, "").location(); loc != diag.location() && !slices.Contains(diag.Also, loc) {
+			diag.Also = append(diag.Also, loc)
+		}
+	}
+	return diag
 }
 
 func firstPos(e cueerrors.Error) token.Pos {
@@ -156,11 +167,21 @@ func firstPos(e cueerrors.Error) token.Pos {
 	return e.Position()
 }
 
+// sortDiags sorts ds by position, keeping the order in which diagnostics at
+// one position were found, and drops repeats.
 func sortDiags(ds []Diagnostic) []Diagnostic {
 	slices.SortStableFunc(ds, func(a, b Diagnostic) int {
 		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
 	})
-	return slices.CompactFunc(ds, func(a, b Diagnostic) bool { return a == b })
+	seen := map[diagKey]bool{}
+	return slices.DeleteFunc(ds, func(d Diagnostic) bool {
+		k := d.key()
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+		return false
+	})
 }
 
 // where renders a CUE path as the loader's messages do:

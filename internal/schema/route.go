@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"fmt"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -86,9 +85,4 @@ func (d *decoder) inRange(n node, name string, v, lo, hi int) {
 	if v < lo || v > hi {
 		d.errorf(n, "%s %d out of range %d..%d", name, v, lo, hi)
 	}
-}
-
-// location renders the diagnostic's position alone, as file:line:col.
-func (d Diagnostic) location() string {
-	return fmt.Sprintf("%s:%d:%d", d.File, d.Line, d.Column)
 }

@@ -73,14 +73,6 @@ func decodeJSON(v cue.Value) (any, error) {
 	return out, dec.Decode(&out)
 }
 
-func diagAt(pos token.Pos, msg string) Diagnostic {
-	d := Diagnostic{Message: msg}
-	if pos.IsValid() {
-		d.File, d.Line, d.Column = pos.Filename(), pos.Line(), pos.Column()
-	}
-	return d
-}
-
 func (d *decoder) errorf(n node, format string, args ...any) {
 	d.errs = append(d.errs, diagAt(n.pos(), n.where()+": "+fmt.Sprintf(format, args...)))
 }
