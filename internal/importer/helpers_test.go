@@ -1,0 +1,110 @@
+package importer
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/sipops/reconciler/internal/chime"
+	"github.com/sipops/reconciler/internal/chime/sim"
+	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/simtest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+// Operations as the simulator counts them.
+const (
+	opList   = "ListVoiceConnectors"
+	opGetVC  = "GetVoiceConnector"
+	opGet    = "GetVoiceConnectorOrigination"
+	opPut    = "PutVoiceConnectorOrigination"
+	opDelete = "DeleteVoiceConnectorOrigination"
+)
+
+// golden compares got with testdata/<name>, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", filepath.FromSlash(name))
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs (run with -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+// world is a simulator and a real Chime port client for it.
+type world struct {
+	*simtest.World
+	client *chime.Client
+}
+
+func newWorld(t *testing.T, simOpts sim.Config, chimeOpts chime.ClientOptions) world {
+	t.Helper()
+	simtest.Isolate(t)
+	w := simtest.Start(t, simOpts)
+	if chimeOpts.Backoff == nil {
+		chimeOpts.Backoff = simtest.NoWait
+	}
+	return world{World: w, client: w.Client(t, chimeOpts)}
+}
+
+// add creates a connector with a chosen id (so that golden files are
+// stable) and sets its origination (nil: none).
+func (w world) add(t *testing.T, id, name, region string, o *origination.Origination) sim.StoredConnector {
+	t.Helper()
+	c, err := w.Sim.CreateConnectorWithID(id, name, region, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o != nil {
+		if err := w.Sim.SetOrigination(id, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c
+}
+
+// testID returns a valid, stable connector id: 22 lower-case letters and
+// digits ending in n.
+func testID(prefix string, n int) string {
+	return fmt.Sprintf("%s%0*d", prefix, 22-len(prefix), n)
+}
+
+// calls returns the simulator's counts by operation since the last reset.
+func (w world) calls() map[string]int64 {
+	s := w.Sim.Stats()
+	out := map[string]int64{}
+	for _, op := range []string{opList, opGetVC, opGet, opPut, opDelete} {
+		if n := s.Calls(op); n > 0 {
+			out[op] = n
+		}
+	}
+	return out
+}
+
+func udp(host string, prio, weight int) origination.Route {
+	return origination.Route{Host: host, Port: origination.DefaultPort, Protocol: origination.UDP, Priority: prio, Weight: weight}
+}
+
+func tcp(host string, port, prio, weight int) origination.Route {
+	return origination.Route{Host: host, Port: port, Protocol: origination.TCP, Priority: prio, Weight: weight}
+}
+
+func routes(rs ...origination.Route) *origination.Origination {
+	return &origination.Origination{Routes: rs}
+}
