@@ -1,7 +1,10 @@
 // Package examples_test keeps the Grafana dashboard and the Prometheus rules
 // in examples/ honest: promtool accepts and unit-tests them, and every metric
 // they query is one the daemon really exports, so a renamed metric breaks
-// this test rather than a dashboard at 3 a.m.
+// this test rather than a dashboard at 3 a.m. The same holds for the CI
+// examples (ci_test.go: actionlint, structure, exit codes run against a fake
+// reconciler) and the IAM policies (iam_test.go: derived from the Chime
+// operations the code calls).
 package examples_test
 
 import (

@@ -22,13 +22,32 @@
 // # Webhook
 //
 // /hooks/git is enabled only when a secret is configured, and answers 404
-// otherwise. A request must carry GitHub's X-Hub-Signature-256 header:
-// "sha256=" and the hex HMAC-SHA256 of the exact body keyed with the secret.
-// A missing, malformed or wrong
-// signature gets 401, triggers nothing and is logged at warn level without
-// the signature. The payload is not parsed: a valid request only schedules
-// a fetch, and the fetch decides what changed. So a replayed delivery is
-// harmless, and there is no replay window or delivery-ID cache.
+// otherwise. A request proves that its sender knows the secret in one of
+// two ways:
+//
+//   - GitHub: X-Hub-Signature-256, "sha256=" and the hex HMAC-SHA256 of the
+//     exact body keyed with the secret. The MACs are compared in constant
+//     time.
+//   - GitLab: X-Gitlab-Token, the secret itself (GitLab's "secret token").
+//     It is compared with the secret in constant time, which can reveal the
+//     secret's length, never its content. Unlike a signature, the token
+//     crosses the wire as it is: put TLS in front of the server (a reverse
+//     proxy) before exposing the webhook beyond the host.
+//
+// A request carrying X-Hub-Signature-256 is judged by it alone, whatever
+// else it carries: the signature covers the body, and a token must not
+// rescue a request whose signature failed. Only a request without it is
+// judged by X-Gitlab-Token. A header counts as present even when empty.
+//
+// A request with neither header, or whose signature or token is missing,
+// malformed or wrong, gets 401, triggers nothing and is logged at warn
+// level with the scheme ("github", "gitlab" or "none") and the reason. An
+// accepted request is logged at info level with its scheme. The log never
+// holds a signature, a token or the secret; it holds the sender's event and
+// delivery ID (X-GitHub-Event and X-GitHub-Delivery, or X-Gitlab-Event and
+// X-Gitlab-Event-UUID), clipped. The payload is not parsed: a valid request
+// only schedules a fetch, and the fetch decides what changed. So a replayed
+// delivery is harmless, and there is no replay window or delivery-ID cache.
 //
 // It is internal to the reconciler and has no compatibility promise.
 package httpapi

@@ -15,7 +15,7 @@ const index = `chime origination reconciler
 /healthz     liveness: 200 while the process serves HTTP
 /readyz      readiness: 200 once the daemon can reconcile, else 503 and why
 /status      JSON: revision, connectors, recent changes
-/hooks/git   POST: git push webhook (X-Hub-Signature-256), when enabled
+/hooks/git   POST: git push webhook (GitHub X-Hub-Signature-256 or GitLab X-Gitlab-Token), when enabled
 `
 
 // routes builds the router. Patterns with a method give 405 with an Allow
