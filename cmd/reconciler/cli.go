@@ -44,6 +44,7 @@ func commands() []command {
 		{name: "validate", summary: "check a spec directory against the schema; exit 0 valid, 1 invalid", run: runValidate},
 		{name: "plan", summary: "show what apply would change; exit 0 in sync, 2 changes pending, 1 error", run: runPlan},
 		{name: "apply", summary: "apply the spec once; exit 0 when every connector converged, 1 otherwise", run: runApply},
+		{name: "import", summary: "write specs from the live state of existing Voice Connectors; plan then shows nothing to change", run: runImport},
 		{name: "run", summary: "run the daemon: apply each revision from a directory or git, revert drift, export metrics", run: runRun},
 		{name: "demo", summary: "run the daemon on the example specs against an embedded simulator", run: runDemo},
 		{name: "sim", summary: "serve a simulated Chime SDK Voice API on loopback for tests, benchmarks and demos", run: runSim},

@@ -80,7 +80,7 @@ func makePlan(ctx context.Context, std Stdio, f *planFlags) (*planned, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &planned{Planned: p, engine: engine, render: diff.RenderOptions{Revision: snap.Revision, Color: colorOn(std, std.Out), Gates: f.gates, Preflight: p.Preflight}}, nil
+	return &planned{Planned: p, engine: engine, render: diff.RenderOptions{Revision: snap.Revision, Color: colorOn(std, std.Out), Gates: f.gates, Preflight: p.Preflight, Errors: p.Errors}}, nil
 }
 
 // errPrinted is returned for failures already shown to the operator.
@@ -89,9 +89,12 @@ var errPrinted = errors.New("already printed")
 // show prints the plan, and the connectors that could not be planned.
 func (p *planned) show(std Stdio, output string) error {
 	var err error
-	if output == "json" {
+	switch output {
+	case "json":
 		err = p.Plan.WriteJSON(std.Out, p.render)
-	} else {
+	case "markdown":
+		err = p.Plan.WriteMarkdown(std.Out, p.render)
+	default:
 		err = p.Plan.WriteText(std.Out, p.render)
 	}
 	for _, k := range p.Plan.Unknown {
@@ -102,6 +105,7 @@ func (p *planned) show(std Stdio, output string) error {
 
 func runPlan(ctx context.Context, std Stdio, args []string) int {
 	var f planFlags
+	f.spec.markdown = true
 	fs := newFlags(std, "plan", "--source DIR [flags]",
 		"Show what apply would change. Reads the live state; never writes.\nExit 0 when in sync, 2 when changes are pending, 1 on an error, a refused plan or bad usage.")
 	f.register(fs)

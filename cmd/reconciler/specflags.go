@@ -13,13 +13,19 @@ type specFlags struct {
 	region    string
 	maxRoutes int
 	output    string
+	// markdown offers --output markdown: plan's pull-request comment.
+	markdown bool
 }
 
 func (s *specFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.source, "source", "", "`DIR`ectory of .cue spec files (read recursively)")
 	fs.StringVar(&s.region, "region", "", "AWS `REGION` of connectors whose spec names none (default: the AWS configuration's)")
 	fs.IntVar(&s.maxRoutes, "max-routes", schema.DefaultMaxRoutes, "routes allowed per connector: your account's quota, at most 20")
-	fs.StringVar(&s.output, "output", "text", "output `FORMAT`: text or json")
+	formats := "text or json"
+	if s.markdown {
+		formats = "text, json, or markdown (a pull-request comment)"
+	}
+	fs.StringVar(&s.output, "output", "text", "output `FORMAT`: "+formats)
 }
 
 // check validates the flags and returns a usage problem, or "". Whether
@@ -28,7 +34,11 @@ func (s *specFlags) check() string {
 	switch {
 	case s.maxRoutes < 1 || s.maxRoutes > schema.APIMaxRoutes:
 		return fmt.Sprintf("--max-routes %d out of range 1..%d", s.maxRoutes, schema.APIMaxRoutes)
+	case s.output == "markdown" && s.markdown:
 	case s.output != "text" && s.output != "json":
+		if s.markdown {
+			return fmt.Sprintf("--output %q: want text, json or markdown", s.output)
+		}
 		return fmt.Sprintf("--output %q: want text or json", s.output)
 	}
 	return ""
