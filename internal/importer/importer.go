@@ -133,7 +133,7 @@ type connector struct {
 // matches no connector or several, or an origination cannot be read: a spec
 // that left out a connector it could not read would look complete and be
 // wrong. Connectors the spec's rules reject are not failures; they are in
-// each Result's Problems.
+// each RegionFile's Problems.
 func Import(ctx context.Context, api LiveReader, opts Options) ([]RegionFile, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
