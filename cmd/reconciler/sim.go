@@ -23,6 +23,7 @@ type simConfig struct {
 	connectors int
 	idsFile    string
 	logLevel   slog.Level
+	creds      string // --credentials, parsed by validate into opts.Credentials
 	opts       sim.Config
 }
 
@@ -32,8 +33,35 @@ func (c *simConfig) validate() error {
 		return fmt.Errorf("--connectors %d must not be negative", c.connectors)
 	case !slices.Contains(sim.Regions(), c.region):
 		return fmt.Errorf("--region %q is not a Voice Connector region (%s)", c.region, strings.Join(sim.Regions(), ", "))
+	case c.opts.RouteQuota < 1 || c.opts.RouteQuota > sim.MaxRoutes:
+		return fmt.Errorf("--route-quota %d out of range 1..%d", c.opts.RouteQuota, sim.MaxRoutes)
 	}
+	keys, err := parseCredentials(c.creds)
+	if err != nil {
+		return err
+	}
+	c.opts.Credentials = keys
 	return c.opts.Validate() // the simulator's own checks of --rate, --latency, --fault-rate, ...
+}
+
+// parseCredentials reads AKID:SECRET[,AKID2:SECRET2]; "" is none. Errors
+// name the entry by position, never its text: it holds a secret.
+func parseCredentials(s string) (map[string]string, error) {
+	if s == "" {
+		return nil, nil
+	}
+	keys := map[string]string{}
+	for i, entry := range strings.Split(s, ",") {
+		id, secret, found := strings.Cut(strings.TrimSpace(entry), ":")
+		switch _, dup := keys[id]; {
+		case !found || id == "" || secret == "":
+			return nil, fmt.Errorf("--credentials: entry %d is not ACCESS_KEY_ID:SECRET_ACCESS_KEY", i+1)
+		case dup:
+			return nil, fmt.Errorf("--credentials: access key %s is given twice", id)
+		}
+		keys[id] = secret
+	}
+	return keys, nil
 }
 
 // parseSimFlags returns the config, or an exit code >= 0 when the command
@@ -54,6 +82,9 @@ func parseSimFlags(std Stdio, args []string) (simConfig, int) {
 	fs.Float64Var(&c.opts.FaultRate, "fault-rate", 0, "`fraction` of calls answered 500/503 without effect")
 	fs.StringVar(&c.opts.StatePath, "state", "", "keep state in `FILE` (loaded at start, saved on every change)")
 	fs.Int64Var(&c.opts.Seed, "seed", 0, "`seed` for injected faults and jitter")
+	fs.StringVar(&c.creds, "credentials", "", "verify SigV4 signatures against `keys` AKID:SECRET[,AKID2:SECRET2]; unset: any SigV4-shaped Authorization is accepted")
+	fs.IntVar(&c.opts.RouteQuota, "route-quota", sim.DefaultRouteQuota, "the account's origination routes per connector, `N` 1..20: a Put with more is refused")
+	fs.TextVar(&c.opts.Unconfigured, "unconfigured", sim.UnconfiguredEmpty, "how Get and Delete answer for an origination or emergency calling configuration not set, `mode` empty (200 {}, 204) or notfound (404)")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "`level` of logs on stderr: debug (every request), info, warn, error")
 	if code := parse(fs, args, std, exitUsage); code >= 0 {
 		return c, code
@@ -104,13 +135,14 @@ func serveSim(ctx context.Context, out io.Writer, log *slog.Logger, cfg simConfi
 		return fmt.Errorf("listen: %w", err)
 	}
 	url := "http://" + ln.Addr().String()
-	if a, ok := ln.Addr().(*net.TCPAddr); ok && !a.IP.IsLoopback() {
+	if a, ok := ln.Addr().(*net.TCPAddr); ok && !a.IP.IsLoopback() && cfg.opts.Credentials == nil {
 		log.Warn("simulator reachable beyond loopback; it checks no signatures", "addr", a.String())
 	}
 	if _, err := fmt.Fprint(out, lines(append([]string{url}, ids...))); err != nil {
 		return fmt.Errorf("write the base URL: %w", err) // callers read it to find the simulator
 	}
-	log.Info("serving simulated Chime SDK Voice API", "url", url, "connectors", len(srv.Connectors("")), "state", cfg.opts.StatePath)
+	log.Info("serving simulated Chime SDK Voice API", "url", url, "connectors", len(srv.Connectors("")), "state", cfg.opts.StatePath,
+		"verify_signatures", cfg.opts.Credentials != nil, "route_quota", cfg.opts.RouteQuota, "unconfigured", cfg.opts.Unconfigured)
 	if err := serve(ctx, ln, srv, cfg.opts); err != nil {
 		return err
 	}

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +15,14 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice"
+	"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/sipops/reconciler/internal/chime/sim"
 )
 
 // lockedBuffer is a bytes.Buffer safe for the logger's goroutines.
@@ -130,6 +140,14 @@ func TestSimUsageErrors(t *testing.T) {
 		{"--fault-rate", "2"},
 		{"--spike-rate", "-0.1"},
 		{"--log-level", "loud"},
+		{"--route-quota", "0"},
+		{"--route-quota", "21"},
+		{"--unconfigured", "absent"},
+		{"--credentials", "AKID"},
+		{"--credentials", "AKID:"},
+		{"--credentials", ":s3cr3t"},
+		{"--credentials", "AKID:s3cr3t,AKID:s3cr3t2"},
+		{"--credentials", "AK/ID:s3cr3t"},
 		{"stray"},
 	}
 	for _, args := range tests {
@@ -138,5 +156,60 @@ func TestSimUsageErrors(t *testing.T) {
 		if got != exitUsage {
 			t.Errorf("sim %v: got exit %d, want %d; stderr:\n%s", args, got, exitUsage, stderr.String())
 		}
+		if args[0] == "--credentials" && strings.Contains(stderr.String(), "s3cr3t") {
+			t.Errorf("sim %v: stderr shows the secret:\n%s", args, stderr.String())
+		}
+	}
+}
+
+func TestSimFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		env  map[string]string
+		want sim.Config
+	}{
+		{nil, nil, sim.Config{RouteQuota: 10, Unconfigured: sim.UnconfiguredEmpty}},
+		{[]string{"--route-quota", "20", "--unconfigured", "notfound", "--credentials", "AKID1:s1, AKID2:s/2+x"}, nil,
+			sim.Config{RouteQuota: 20, Unconfigured: sim.UnconfiguredNotFound, Credentials: map[string]string{"AKID1": "s1", "AKID2": "s/2+x"}}},
+		{nil, map[string]string{"RECONCILER_SIM_ROUTE_QUOTA": "12", "RECONCILER_SIM_UNCONFIGURED": "notfound", "RECONCILER_SIM_CREDENTIALS": "AKID:SECRET"},
+			sim.Config{RouteQuota: 12, Unconfigured: sim.UnconfiguredNotFound, Credentials: map[string]string{"AKID": "SECRET"}}},
+	}
+	for _, tt := range tests {
+		var stderr lockedBuffer
+		std := Stdio{Out: io.Discard, Err: &stderr, Getenv: func(k string) string { return tt.env[k] }}
+		cfg, code := parseSimFlags(std, tt.args)
+		got := cfg.opts
+		if code != -1 || got.RouteQuota != tt.want.RouteQuota || got.Unconfigured != tt.want.Unconfigured || !maps.Equal(got.Credentials, tt.want.Credentials) {
+			t.Errorf("sim %v (env %v): got exit %d, %+v; want %+v; stderr:\n%s", tt.args, tt.env, code, got, tt.want, stderr.String())
+		}
+	}
+}
+
+// TestSimVerifiesSignatures: with --credentials, the served simulator
+// refuses a request signed with another secret, and accepts the real
+// client with the configured key.
+func TestSimVerifiesSignatures(t *testing.T) {
+	out, cancel, code, stderr := startSim(t, "--connectors", "1", "--credentials", "AKIDCLI:cli-secret", "--unconfigured", "notfound")
+	url := readLine(t, out)
+	id := readLine(t, out)
+	newClient := func(secret string) *chimesdkvoice.Client {
+		return chimesdkvoice.New(chimesdkvoice.Options{Region: "us-east-1", BaseEndpoint: aws.String(url),
+			Credentials: credentials.NewStaticCredentialsProvider("AKIDCLI", secret, ""), Retryer: aws.NopRetryer{}})
+	}
+	in := &chimesdkvoice.GetVoiceConnectorOriginationInput{VoiceConnectorId: aws.String(id)}
+	_, err := newClient("cli-secret").GetVoiceConnectorOrigination(t.Context(), in)
+	if _, ok := errors.AsType[*types.NotFoundException](err); !ok {
+		t.Errorf("good signature, no origination, --unconfigured notfound: got %v, want NotFoundException", err)
+	}
+	_, err = newClient("guess").GetVoiceConnectorOrigination(t.Context(), in)
+	if generic, ok := errors.AsType[*smithy.GenericAPIError](err); !ok || generic.Code != "InvalidSignatureException" {
+		t.Errorf("wrong secret: got %v, want InvalidSignatureException", err)
+	}
+	cancel()
+	if got := waitExit(t, code, stderr); got != exitOK {
+		t.Errorf("exit code: got %d, want %d; stderr:\n%s", got, exitOK, stderr)
+	}
+	if strings.Contains(stderr.String(), "cli-secret") {
+		t.Errorf("stderr shows the secret:\n%s", stderr)
 	}
 }

@@ -3,6 +3,7 @@ package sim
 //lint:file-ignore ST1005 messages start with the AWS member name, as the service's do
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -25,7 +26,13 @@ type StoredConnector struct {
 	RequireEncryption bool      `json:"requireEncryption"`
 	Created           time.Time `json:"created"`
 	Updated           time.Time `json:"updated"`
+	IntegrationType   string    `json:"integrationType,omitempty"` // "" = none
+	NetworkType       string    `json:"networkType,omitempty"`     // "" = DefaultNetworkType
 }
+
+// DefaultNetworkType is the NetworkType of a connector created without
+// one: IPv4 only, as every connector was before dual stack.
+const DefaultNetworkType = "IPV4_ONLY"
 
 func newConnector(account, id, name, region string, encrypt bool, now time.Time) StoredConnector {
 	now = now.UTC().Truncate(time.Millisecond)
@@ -65,7 +72,8 @@ func newID() string {
 // (e.g. 2019-06-04T18:46:56.508Z).
 const timestampLayout = "2006-01-02T15:04:05.000Z"
 
-// wireConnector is the VoiceConnector shape on the wire.
+// wireConnector is the VoiceConnector shape on the wire, every member of
+// the model; IntegrationType only when the connector has one.
 type wireConnector struct {
 	VoiceConnectorID  string `json:"VoiceConnectorId"`
 	AwsRegion         string `json:"AwsRegion"`
@@ -75,6 +83,8 @@ type wireConnector struct {
 	CreatedTimestamp  string `json:"CreatedTimestamp"`
 	UpdatedTimestamp  string `json:"UpdatedTimestamp"`
 	VoiceConnectorArn string `json:"VoiceConnectorArn"`
+	IntegrationType   string `json:"IntegrationType,omitempty"`
+	NetworkType       string `json:"NetworkType"`
 }
 
 func (c StoredConnector) wire() wireConnector {
@@ -87,6 +97,8 @@ func (c StoredConnector) wire() wireConnector {
 		CreatedTimestamp:  c.Created.UTC().Format(timestampLayout),
 		UpdatedTimestamp:  c.Updated.UTC().Format(timestampLayout),
 		VoiceConnectorArn: c.ARN,
+		IntegrationType:   c.IntegrationType,
+		NetworkType:       cmp.Or(c.NetworkType, DefaultNetworkType),
 	}
 }
 
@@ -104,6 +116,7 @@ func (s *Service) createVoiceConnector(c *call) *result {
 		return c.op.fail(excBadRequest, "%v", err)
 	}
 	conn := newConnector(s.account, s.store.freshID(), in.name, in.region, in.encrypt, s.now())
+	conn.IntegrationType, conn.NetworkType = in.integration, in.network
 	if err := s.store.create(conn); err != nil {
 		return s.storeError(c, err)
 	}
@@ -112,28 +125,30 @@ func (s *Service) createVoiceConnector(c *call) *result {
 
 // createInput is a validated CreateVoiceConnector request.
 type createInput struct {
-	name    string
-	region  string
-	encrypt bool
+	name        string
+	region      string
+	encrypt     bool
+	integration string // "" = none
+	network     string // "" = DefaultNetworkType
 }
 
 // parseCreate validates a CreateVoiceConnector body. Without AwsRegion the
 // connector goes to the signing region (where the real, per-region endpoint
 // would put it), or to DefaultRegion when the signing region hosts no Voice
-// Connectors. Tags, IntegrationType and NetworkType are validated but not
-// kept: nothing the simulator serves returns them.
+// Connectors. IntegrationType and NetworkType are kept and echoed; Tags are
+// validated but not kept: nothing the simulator serves returns them.
 func parseCreate(body *object, signing string) (createInput, error) {
 	in := createInput{region: signing}
 	name, hasName := body.str("Name")
 	encrypt, hasEncrypt := body.boolean("RequireEncryption")
 	region, hasRegion := body.str("AwsRegion")
-	integration, _ := body.str("IntegrationType")
-	network, _ := body.str("NetworkType")
+	integration, hasIntegration := body.str("IntegrationType")
+	network, hasNetwork := body.str("NetworkType")
 	tags, _ := body.list("Tags")
 	if body.err != nil {
 		return in, body.err
 	}
-	in.name, in.encrypt = name, encrypt
+	in.name, in.encrypt, in.integration, in.network = name, encrypt, integration, network
 	if !validRegion(in.region) {
 		in.region = DefaultRegion
 	}
@@ -144,8 +159,8 @@ func parseCreate(body *object, signing string) (createInput, error) {
 		required("Name", hasName), validateName(name),
 		required("RequireEncryption", hasEncrypt),
 		enum("AwsRegion", in.region, Regions()...),
-		enum("IntegrationType", integration, "", "CONNECT_CALL_TRANSFER_CONNECTOR", "CONNECT_ANALYTICS_CONNECTOR"),
-		enum("NetworkType", network, "", "IPV4_ONLY", "DUAL_STACK"),
+		optionalEnum("IntegrationType", integration, hasIntegration, "CONNECT_CALL_TRANSFER_CONNECTOR", "CONNECT_ANALYTICS_CONNECTOR"),
+		optionalEnum("NetworkType", network, hasNetwork, "IPV4_ONLY", "DUAL_STACK"),
 		validateTags(body, tags),
 	)
 	return in, err
@@ -174,6 +189,15 @@ func enum(member, v string, allowed ...string) error {
 		}
 	}
 	return fmt.Errorf("%s must be one of %s, got %q", member, strings.Join(allowed, ", "), v)
+}
+
+// optionalEnum checks a member that may be absent but, when given, must be
+// one of the enum's values ("" is none).
+func optionalEnum(member, v string, given bool, allowed ...string) error {
+	if !given {
+		return nil
+	}
+	return enum(member, v, allowed...)
 }
 
 // validateName checks the model's VoiceConnectorName: 1..256 characters of

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/sipops/reconciler/internal/origination"
@@ -8,7 +9,8 @@ import (
 
 // The methods in this file give tests, benchmarks and the demo direct access
 // to the state. They bypass the rate limit, fault injection, latency and
-// stats, but not validation or the state file.
+// stats, but not validation, the rules between configurations, or the state
+// file.
 
 // CreateConnector creates a connector in region ("" = DefaultRegion).
 func (s *Service) CreateConnector(name, region string, requireEncryption bool) (StoredConnector, error) {
@@ -50,8 +52,11 @@ func (s *Service) Origination(id string) (*origination.Origination, error) {
 }
 
 // SetOrigination replaces the origination of connector id as a
-// PutVoiceConnectorOrigination would (nil deletes it). It is validated like
-// a Put; zero Port, Priority and Weight mean absent (Port becomes 5060).
+// PutVoiceConnectorOrigination would (nil deletes it; deleting what is not
+// set is no error). It is validated like a Put, up to MaxRoutes routes
+// whatever Config.RouteQuota; zero Port, Priority and Weight and an empty
+// Protocol mean absent (Port becomes 5060). Like the API, it refuses to
+// delete or disable origination while emergency calling is configured.
 func (s *Service) SetOrigination(id string, o *origination.Origination) error {
 	var w *wireOrigination
 	if o != nil {
@@ -60,8 +65,39 @@ func (s *Service) SetOrigination(id string, o *origination.Origination) error {
 			return fmt.Errorf("set origination of %s: %w", id, err)
 		}
 	}
-	if err := s.store.setOrigination("", id, w); err != nil {
+	if err := s.store.setOrigination("", id, w); err != nil && !errors.Is(err, errUnset) {
 		return fmt.Errorf("set origination: %w", err)
+	}
+	return nil
+}
+
+// EmergencyCalling returns the emergency calling configuration of
+// connector id, nil if none is set. The error wraps ErrNotFound for an
+// unknown id.
+func (s *Service) EmergencyCalling(id string) (*EmergencyCalling, error) {
+	ec, err := s.store.getEmergencyCalling("", id)
+	if err != nil {
+		return nil, fmt.Errorf("get emergency calling: %w", err)
+	}
+	return ec, nil
+}
+
+// SetEmergencyCalling replaces the emergency calling configuration of
+// connector id as a PutVoiceConnectorEmergencyCallingConfiguration would
+// (nil deletes it; deleting what is not set is no error), validated like
+// a Put.
+func (s *Service) SetEmergencyCalling(id string, ec *EmergencyCalling) error {
+	if ec != nil {
+		ec = ec.clone()
+		if ec.DNIS == nil {
+			ec.DNIS = []DNIS{}
+		}
+		if err := ec.validate("EmergencyCallingConfiguration"); err != nil {
+			return fmt.Errorf("set emergency calling of %s: %w", id, err)
+		}
+	}
+	if err := s.store.setEmergencyCalling("", id, ec); err != nil && !errors.Is(err, errUnset) {
+		return fmt.Errorf("set emergency calling: %w", err)
 	}
 	return nil
 }

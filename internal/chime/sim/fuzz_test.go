@@ -10,13 +10,16 @@ import (
 // memberRE is how every 400 from the body decoders must begin: with the
 // member at fault (Origination.Routes[3].Port, Tags[0].Key, Name...) or,
 // when the body is not an object at all, "request body".
-var memberRE = regexp.MustCompile(`^(request body|Origination(\.Routes(\[\d+\](\.(Host|Port|Protocol|Priority|Weight))?)?|\.Disabled)?|Name|RequireEncryption|AwsRegion|IntegrationType|NetworkType|Tags(\[\d+\](\.(Key|Value))?)?)\b`)
+var memberRE = regexp.MustCompile(`^(request body|Origination(\.Routes(\[\d+\](\.(Host|Port|Protocol|Priority|Weight))?)?|\.Disabled)?|Name|RequireEncryption|AwsRegion|IntegrationType|NetworkType|Tags(\[\d+\](\.(Key|Value))?)?|` +
+	`EmergencyCallingConfiguration(\.DNIS(\[\d+\](\.(EmergencyPhoneNumber|TestPhoneNumber|CallingCountry))?)?)?)\b`)
 
 // FuzzDecodeRequest feeds arbitrary bodies to the decoders of
-// PutVoiceConnectorOrigination and CreateVoiceConnector. They must never
-// panic; every rejection must name the member at fault (the 400 an operator
-// reads); and an accepted origination, echoed as the simulator stores it,
-// must be accepted again unchanged (what a Get returns can be Put back).
+// PutVoiceConnectorOrigination, CreateVoiceConnector and
+// PutVoiceConnectorEmergencyCallingConfiguration. They must never panic;
+// every rejection must name the member at fault (the 400 an operator
+// reads); and an accepted origination or emergency calling configuration,
+// echoed as the simulator stores it, must be accepted again unchanged (what
+// a Get returns can be Put back).
 func FuzzDecodeRequest(f *testing.F) {
 	for _, s := range []string{
 		``, `{}`, `null`, `[]`, `"x"`,
@@ -33,6 +36,12 @@ func FuzzDecodeRequest(f *testing.F) {
 		`{"Name":"vc","RequireEncryption":"yes"}`,
 		`{"Name":"vc","RequireEncryption":true,"NetworkType":"IPV6"}`,
 		`{"Name":"vc","RequireEncryption":true,"Tags":[]}`,
+		`{"Name":"vc","RequireEncryption":true,"IntegrationType":"","NetworkType":"DUAL_STACK"}`,
+		`{"Origination":{"Routes":[],"Disabled":false}}`,
+		`{"Origination":{"Routes":[{"Host":"a","Protocol":""}]}}`,
+		`{"EmergencyCallingConfiguration":{"DNIS":[{"EmergencyPhoneNumber":"+12065550100","TestPhoneNumber":"+12065550199","CallingCountry":"US"}]}}`,
+		`{"EmergencyCallingConfiguration":{"DNIS":[{"EmergencyPhoneNumber":"0","CallingCountry":"usa"}]}}`,
+		`{"EmergencyCallingConfiguration":{}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -42,7 +51,7 @@ func FuzzDecodeRequest(f *testing.F) {
 			namesMember(t, "parse", err)
 			return
 		}
-		o, err := parseOrigination(body)
+		o, err := parseOrigination(body, MaxRoutes)
 		if err != nil {
 			namesMember(t, "Put", err)
 		} else {
@@ -50,7 +59,7 @@ func FuzzDecodeRequest(f *testing.F) {
 			again, err := parseBody(echoed)
 			if err == nil {
 				var o2 *wireOrigination
-				if o2, err = parseOrigination(again); err == nil && !reflect.DeepEqual(o, o2) {
+				if o2, err = parseOrigination(again, MaxRoutes); err == nil && !reflect.DeepEqual(o, o2) {
 					t.Fatalf("echo %s read back as %+v, was %+v", echoed, o2, o)
 				}
 			}
@@ -61,6 +70,17 @@ func FuzzDecodeRequest(f *testing.F) {
 		body, _ = parseBody(data) // the decoders' first error sticks: start afresh
 		if _, err := parseCreate(body, "us-east-1"); err != nil {
 			namesMember(t, "Create", err)
+		}
+		body, _ = parseBody(data)
+		ec, err := parseEmergencyCalling(body)
+		if err != nil {
+			namesMember(t, "Put emergency calling", err)
+			return
+		}
+		echoed, _ := json.Marshal(emergencyCallingOutput{EmergencyCallingConfiguration: ec})
+		again, _ := parseBody(echoed)
+		if ec2, err := parseEmergencyCalling(again); err != nil || !reflect.DeepEqual(ec, ec2) {
+			t.Fatalf("accepted %q, but its echo %s reads back as %+v, %v", data, echoed, ec2, err)
 		}
 	})
 }

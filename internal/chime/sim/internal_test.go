@@ -2,13 +2,19 @@ package sim
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/sipops/reconciler/internal/origination"
 )
@@ -26,6 +32,10 @@ func TestRoute(t *testing.T) {
 		{"PUT", "/voice-connectors/abc%2Fdef%20ghi/origination", target{op: opPutVoiceConnectorOrigination, id: "abc/def ghi"}},
 		{"DELETE", "/voice-connectors//origination", target{op: opDeleteVoiceConnectorOrigination}},
 		{"GET", "/voice-connector-regions", target{op: opListAvailableVoiceConnectorRegions}},
+		{"GET", "/voice-connectors/abc/emergency-calling-configuration", target{op: opGetVoiceConnectorEmergencyCallingConfiguration, id: "abc"}},
+		{"PUT", "/voice-connectors/abc/emergency-calling-configuration", target{op: opPutVoiceConnectorEmergencyCallingConfiguration, id: "abc"}},
+		{"DELETE", "/voice-connectors/abc/emergency-calling-configuration", target{op: opDeleteVoiceConnectorEmergencyCallingConfiguration, id: "abc"}},
+		{"POST", "/voice-connectors/abc/emergency-calling-configuration", target{allow: "GET, PUT, DELETE"}},
 		{"PATCH", "/voice-connectors/abc/origination", target{allow: "GET, PUT, DELETE"}},
 		{"PUT", "/voice-connectors/abc", target{allow: "GET, DELETE"}},
 		{"GET", "/voice-connectors/abc/termination", target{}},
@@ -178,5 +188,96 @@ func TestCreateConnectorWithID(t *testing.T) {
 		if _, err := s.CreateConnectorWithID(id, "x", "", false); err == nil {
 			t.Errorf("id %q: got no error, want a duplicate or pattern error", id)
 		}
+	}
+}
+
+// TestSigV4TimeMessages pins the clock to check the exact texts of the
+// time checks, with requests signed by the SDK's signer.
+func TestSigV4TimeMessages(t *testing.T) {
+	now := time.Date(2026, 11, 25, 0, 2, 19, 0, time.UTC)
+	s, err := New(Config{Credentials: map[string]string{"AKID": "SECRET"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.now = func() time.Time { return now }
+	tests := []struct {
+		name   string
+		signed time.Time
+		date   string // X-Amz-Date sent instead of the signed one, if set
+		want   string
+	}{
+		{"expired", now.Add(-10*time.Minute - 19*time.Second), "",
+			"Signature expired: 20261124T235200Z is now earlier than 20261124T235719Z (20261125T000219Z - 5 min.)"},
+		{"not yet current", now.Add(5*time.Minute + time.Second), "",
+			"Signature not yet current: 20261125T000720Z is still later than 20261125T000719Z (20261125T000219Z + 5 min.)"},
+		{"scope of another day", now.Add(-3 * time.Minute), "20261125T000100Z",
+			"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20261124' != '20261125', from '20261125T000100Z'."},
+		{"unreadable date", now, "yesterday",
+			`X-Amz-Date or Date "yesterday" is not a date in ISO 8601 basic format (yyyyMMdd'T'HHmmss'Z') or RFC 1123`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest("GET", "http://voice-chime.us-east-1.amazonaws.com/voice-connector-regions", nil)
+			err := v4.NewSigner().SignHTTP(t.Context(), aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: "SECRET"}, req,
+				hexSHA256(nil), signingName, "us-east-1", tt.signed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.date != "" {
+				req.Header.Set("X-Amz-Date", tt.date)
+			}
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, req)
+			var body frontEndError
+			_ = json.Unmarshal(rec.Body.Bytes(), &body)
+			if rec.Code != 403 || rec.Header().Get("X-Amzn-ErrorType") != "InvalidSignatureException" || body.Message != tt.want {
+				t.Errorf("got %d %s %q, want 403 InvalidSignatureException %q", rec.Code, rec.Header().Get("X-Amzn-ErrorType"), body.Message, tt.want)
+			}
+		})
+	}
+	// Signed in the window by the pinned clock: accepted; the Date header
+	// (RFC 1123) serves when X-Amz-Date is absent.
+	req := httptest.NewRequest("GET", "http://voice-chime.us-east-1.amazonaws.com/voice-connector-regions", nil)
+	req.Header.Set("Date", now.Format(http.TimeFormat))
+	auth := authorization{accessKey: "AKID", date: "20261125", region: "us-east-1", service: signingName, signedHeaders: []string{"date", "host"}}
+	auth.signature = signature("SECRET", auth, now, canonicalRequest(req, auth.signedHeaders, hexSHA256(nil)))
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20261125/us-east-1/chime/aws4_request, SignedHeaders=date;host, Signature="+auth.signature)
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		t.Errorf("Date header: got %d %s, want 200", rec.Code, rec.Body)
+	}
+}
+
+// TestCanonicalRequest checks the canonical form of a request with a path
+// to encode twice, query keys out of order and of both cases, and a
+// repeated header with runs of spaces; then that the SDK's signer, given
+// the same request, signs it as the simulator computes.
+func TestCanonicalRequest(t *testing.T) {
+	req := httptest.NewRequest("GET", "http://example.amazonaws.com/a%20b/c?Param2=value2&Param1=value1&param1=value%2F", nil)
+	req.Header.Set("X-Amz-Date", "20150830T123600Z")
+	req.Header.Set("My-Header1", "  a   b   c  ")
+	req.Header.Add("My-Header1", "d")
+	got := canonicalRequest(req, []string{"host", "my-header1", "x-amz-date"}, hexSHA256(nil))
+	want := "GET\n/a%2520b/c\nParam1=value1&Param2=value2&param1=value%2F\n" +
+		"host:example.amazonaws.com\nmy-header1:a b c,d\nx-amz-date:20150830T123600Z\n\n" +
+		"host;my-header1;x-amz-date\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	// The SDK's signer, given the same request, time and key, signs alike.
+	signed := req.Clone(t.Context())
+	signed.Header.Del("X-Amz-Date")
+	at := time.Date(2015, 8, 30, 12, 36, 0, 0, time.UTC)
+	if err := v4.NewSigner().SignHTTP(t.Context(), aws.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"},
+		signed, hexSHA256(nil), "service", "us-east-1", at); err != nil {
+		t.Fatal(err)
+	}
+	a, ok := parseAuthorization(signed.Header.Get("Authorization"))
+	if !ok || !slices.Equal(a.signedHeaders, []string{"host", "my-header1", "x-amz-date"}) {
+		t.Fatalf("SDK signature %q: parsed %+v, %v", signed.Header.Get("Authorization"), a, ok)
+	}
+	if mine := signature("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", a, at, canonicalRequest(signed, a.signedHeaders, hexSHA256(nil))); mine != a.signature {
+		t.Errorf("signature: got %s, the SDK's %s", mine, a.signature)
 	}
 }

@@ -21,6 +21,9 @@ const (
 	opPutVoiceConnectorOrigination
 	opDeleteVoiceConnectorOrigination
 	opListAvailableVoiceConnectorRegions
+	opGetVoiceConnectorEmergencyCallingConfiguration
+	opPutVoiceConnectorEmergencyCallingConfiguration
+	opDeleteVoiceConnectorEmergencyCallingConfiguration
 	numOperations
 )
 
@@ -43,6 +46,12 @@ func (op operation) String() string {
 		return "DeleteVoiceConnectorOrigination"
 	case opListAvailableVoiceConnectorRegions:
 		return "ListAvailableVoiceConnectorRegions"
+	case opGetVoiceConnectorEmergencyCallingConfiguration:
+		return "GetVoiceConnectorEmergencyCallingConfiguration"
+	case opPutVoiceConnectorEmergencyCallingConfiguration:
+		return "PutVoiceConnectorEmergencyCallingConfiguration"
+	case opDeleteVoiceConnectorEmergencyCallingConfiguration:
+		return "DeleteVoiceConnectorEmergencyCallingConfiguration"
 	}
 	return "UnknownOperation"
 }
@@ -95,6 +104,11 @@ func route(method, escapedPath string) target {
 			"GET":    opGetVoiceConnectorOrigination,
 			"PUT":    opPutVoiceConnectorOrigination,
 			"DELETE": opDeleteVoiceConnectorOrigination}, seg[1])
+	case len(seg) == 3 && seg[0] == "voice-connectors" && seg[2] == "emergency-calling-configuration":
+		return pick(method, "GET, PUT, DELETE", map[string]operation{
+			"GET":    opGetVoiceConnectorEmergencyCallingConfiguration,
+			"PUT":    opPutVoiceConnectorEmergencyCallingConfiguration,
+			"DELETE": opDeleteVoiceConnectorEmergencyCallingConfiguration}, seg[1])
 	}
 	return target{}
 }
@@ -141,8 +155,14 @@ func (s *Service) dispatch(c *call) *result {
 		return s.getOrigination(c)
 	case opPutVoiceConnectorOrigination:
 		return s.putOrigination(c)
+	case opDeleteVoiceConnectorOrigination:
+		return s.deleteOrigination(c)
+	case opGetVoiceConnectorEmergencyCallingConfiguration:
+		return s.getEmergencyCalling(c)
+	case opPutVoiceConnectorEmergencyCallingConfiguration:
+		return s.putEmergencyCalling(c)
 	}
-	return s.deleteOrigination(c)
+	return s.deleteEmergencyCalling(c)
 }
 
 // maxBody bounds request bodies; the largest valid body (20 routes) is a few

@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice/types"
 
 	"github.com/sipops/reconciler/internal/chime/sim"
+	"github.com/sipops/reconciler/internal/origination"
 )
 
 func routes(n int) []types.OriginationRoute {
@@ -72,9 +74,11 @@ func TestSDKErrors(t *testing.T) {
 		{"protocol TLS", "BadRequestException", "BadRequest", "Origination.Routes[0].Protocol must be TCP or UDP", put(known, one(route("h", 5061, 1, 1, "TLS")))},
 		{"no host", "BadRequestException", "BadRequest", "Origination.Routes[0].Host", put(known, one(types.OriginationRoute{Port: aws.Int32(5060)}))},
 		{"third route bad", "BadRequestException", "BadRequest", "Origination.Routes[2].Priority", put(known, &types.Origination{Routes: append(routes(2), route("h", 1, 101, 1, "TCP"))})},
-		{"21 routes", "BadRequestException", "BadRequest", "at most 20", put(known, &types.Origination{Routes: routes(21)})},
+		{"11 routes, default quota", "BadRequestException", "BadRequest", "Origination.Routes: 11 routes exceed the account's quota of 10 routes per Voice Connector", put(known, &types.Origination{Routes: routes(11)})},
 		{"neither routes nor disabled", "BadRequestException", "BadRequest", "Routes or Disabled", put(known, &types.Origination{})},
-		{"empty routes, no disabled", "BadRequestException", "BadRequest", "Origination.Routes must hold 1 to 20", put(known, &types.Origination{Routes: []types.OriginationRoute{}})},
+		{"empty routes, no disabled", "BadRequestException", "BadRequest", "Origination.Routes must hold at least one route unless Disabled is true", put(known, &types.Origination{Routes: []types.OriginationRoute{}})},
+		{"empty routes, disabled false", "BadRequestException", "BadRequest", "Origination.Routes must hold at least one route unless Disabled is true", put(known, &types.Origination{Routes: []types.OriginationRoute{}, Disabled: aws.Bool(false)})},
+		{"disabled false only", "BadRequestException", "BadRequest", "Origination.Routes must hold at least one route unless Disabled is true", put(known, &types.Origination{Disabled: aws.Bool(false)})},
 		{"create empty name", "BadRequestException", "BadRequest", "Name", create(chimesdkvoice.CreateVoiceConnectorInput{Name: aws.String(""), RequireEncryption: aws.Bool(true)})},
 		{"create bad name", "BadRequestException", "BadRequest", "Name", create(chimesdkvoice.CreateVoiceConnectorInput{Name: aws.String("a/b"), RequireEncryption: aws.Bool(true)})},
 		{"create bad region", "BadRequestException", "BadRequest", "AwsRegion", create(chimesdkvoice.CreateVoiceConnectorInput{Name: aws.String("n"), RequireEncryption: aws.Bool(true), AwsRegion: "mars-1"})},
@@ -107,7 +111,7 @@ func TestSDKValidEdgeCases(t *testing.T) {
 		name string
 		o    *types.Origination
 	}{
-		{"20 routes", &types.Origination{Routes: routes(20)}},
+		{"10 routes, the default quota", &types.Origination{Routes: routes(10)}},
 		{"disabled only", &types.Origination{Disabled: aws.Bool(true)}},
 		{"disabled with empty routes", &types.Origination{Disabled: aws.Bool(true), Routes: []types.OriginationRoute{}}},
 		{"port 0 and limits", &types.Origination{Routes: []types.OriginationRoute{route("h", 0, 100, 100, "TCP"), route("h", 65535, 1, 1, "UDP")}}},
@@ -119,5 +123,87 @@ func TestSDKValidEdgeCases(t *testing.T) {
 				t.Errorf("got %v, want success", err)
 			}
 		})
+	}
+}
+
+// TestSDKRouteQuota: Config.RouteQuota moves the limit up to MaxRoutes;
+// the message names the quota.
+func TestSDKRouteQuota(t *testing.T) {
+	tests := []struct {
+		quota, routes int
+		wantErr       string // "" = accepted
+	}{
+		{0, 10, ""},
+		{0, 11, "Origination.Routes: 11 routes exceed the account's quota of 10 routes per Voice Connector"},
+		{12, 12, ""},
+		{12, 13, "Origination.Routes: 13 routes exceed the account's quota of 12 routes per Voice Connector"},
+		{20, 20, ""},
+		{20, 21, "Origination.Routes: 21 routes exceed the account's quota of 20 routes per Voice Connector"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("quota %d, %d routes", tt.quota, tt.routes), func(t *testing.T) {
+			s, url := start(t, sim.Config{RouteQuota: tt.quota})
+			id := mustCreate(t, s, "quota", "us-east-1").ID
+			_, err := client(url, "us-east-1").PutVoiceConnectorOrigination(t.Context(), &chimesdkvoice.PutVoiceConnectorOriginationInput{
+				VoiceConnectorId: aws.String(id), Origination: &types.Origination{Routes: routes(tt.routes)}})
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("got %v, want success", err)
+				}
+				return
+			}
+			e, ok := as[*types.BadRequestException](err)
+			if !ok || aws.ToString(e.Message) != tt.wantErr {
+				t.Errorf("got %v, want BadRequestException %q", err, tt.wantErr)
+			}
+		})
+	}
+	for _, q := range []int{-1, 21} {
+		if _, err := sim.New(sim.Config{RouteQuota: q}); err == nil {
+			t.Errorf("RouteQuota %d: got no error, want one", q)
+		}
+	}
+}
+
+// TestSDKUnconfigured: Get and Delete of an origination that is not set,
+// with each Config.Unconfigured.
+func TestSDKUnconfigured(t *testing.T) {
+	for _, mode := range []sim.Unconfigured{"", sim.UnconfiguredEmpty, sim.UnconfiguredNotFound} {
+		t.Run(string(mode), func(t *testing.T) {
+			s, url := start(t, sim.Config{Unconfigured: mode})
+			id := aws.String(mustCreate(t, s, "bare", "us-east-1").ID)
+			c := client(url, "us-east-1")
+			got, err := c.GetVoiceConnectorOrigination(t.Context(), &chimesdkvoice.GetVoiceConnectorOriginationInput{VoiceConnectorId: id})
+			_, delErr := c.DeleteVoiceConnectorOrigination(t.Context(), &chimesdkvoice.DeleteVoiceConnectorOriginationInput{VoiceConnectorId: id})
+			if mode != sim.UnconfiguredNotFound {
+				if err != nil || got.Origination != nil || delErr != nil {
+					t.Fatalf("got %+v, %v and delete %v; want nil origination, no errors", got, err, delErr)
+				}
+				return
+			}
+			want := "voice connector " + *id + " has no origination settings"
+			for _, err := range []error{err, delErr} {
+				if e, ok := as[*types.NotFoundException](err); !ok || aws.ToString(e.Message) != want {
+					t.Errorf("got %v, want NotFoundException %q", err, want)
+				}
+			}
+			// Once set, both work; a second delete is 404 again.
+			if err := s.SetOrigination(*id, &origination.Origination{Disabled: true}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.GetVoiceConnectorOrigination(t.Context(), &chimesdkvoice.GetVoiceConnectorOriginationInput{VoiceConnectorId: id}); err != nil {
+				t.Errorf("Get when set: %v", err)
+			}
+			if _, err := c.DeleteVoiceConnectorOrigination(t.Context(), &chimesdkvoice.DeleteVoiceConnectorOriginationInput{VoiceConnectorId: id}); err != nil {
+				t.Errorf("Delete when set: %v", err)
+			}
+			_, err = c.DeleteVoiceConnectorOrigination(t.Context(), &chimesdkvoice.DeleteVoiceConnectorOriginationInput{VoiceConnectorId: id})
+			if name, _ := exception(err); name != "NotFoundException" {
+				t.Errorf("second Delete: got %v, want NotFoundException", err)
+			}
+		})
+	}
+	if _, err := sim.New(sim.Config{Unconfigured: "missing"}); err == nil {
+		t.Error(`Unconfigured "missing": got no error, want one`)
 	}
 }

@@ -165,3 +165,48 @@ func TestSDKRegionIsolation(t *testing.T) {
 		t.Errorf("us-west-2 connectors: got %d, want 1", got)
 	}
 }
+
+// TestSDKConnectorMembers: every member of the VoiceConnector shape comes
+// back from Create, Get and List, IntegrationType and NetworkType included.
+func TestSDKConnectorMembers(t *testing.T) {
+	_, url := start(t, sim.Config{})
+	c := client(url, "us-west-2")
+	ctx := t.Context()
+	tests := []struct {
+		name        string
+		integration types.VoiceConnectorIntegrationType
+		network     types.NetworkType
+		wantNetwork types.NetworkType
+	}{
+		{"defaults", "", "", types.NetworkTypeIpv4Only},
+		{"dual stack analytics", types.VoiceConnectorIntegrationTypeConnectAnalyticsConnector, types.NetworkTypeDualStack, types.NetworkTypeDualStack},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := c.CreateVoiceConnector(ctx, &chimesdkvoice.CreateVoiceConnectorInput{Name: aws.String(tt.name), RequireEncryption: aws.Bool(true),
+				IntegrationType: tt.integration, NetworkType: tt.network})
+			if err != nil {
+				t.Fatalf("CreateVoiceConnector: %v", err)
+			}
+			id := out.VoiceConnector.VoiceConnectorId
+			got, err := c.GetVoiceConnector(ctx, &chimesdkvoice.GetVoiceConnectorInput{VoiceConnectorId: id})
+			if err != nil {
+				t.Fatalf("GetVoiceConnector: %v", err)
+			}
+			list, err := c.ListVoiceConnectors(ctx, &chimesdkvoice.ListVoiceConnectorsInput{})
+			if err != nil {
+				t.Fatalf("ListVoiceConnectors: %v", err)
+			}
+			listed := slices.IndexFunc(list.VoiceConnectors, func(vc types.VoiceConnector) bool { return aws.ToString(vc.VoiceConnectorId) == aws.ToString(id) })
+			if listed < 0 {
+				t.Fatalf("ListVoiceConnectors: %s not listed", aws.ToString(id))
+			}
+			for name, vc := range map[string]*types.VoiceConnector{"Create": out.VoiceConnector, "Get": got.VoiceConnector, "List": &list.VoiceConnectors[listed]} {
+				if vc.IntegrationType != tt.integration || vc.NetworkType != tt.wantNetwork || vc.AwsRegion != types.VoiceConnectorAwsRegionUsWest2 ||
+					vc.UpdatedTimestamp == nil || vc.OutboundHostName == nil || vc.VoiceConnectorArn == nil || !aws.ToBool(vc.RequireEncryption) {
+					t.Errorf("%s: got %+v, want IntegrationType %q, NetworkType %q and every other member", name, vc, tt.integration, tt.wantNetwork)
+				}
+			}
+		})
+	}
+}

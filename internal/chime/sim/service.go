@@ -1,8 +1,10 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -23,6 +25,55 @@ type Config struct {
 	StatePath     string        // if set: loaded at start, saved durably and atomically on every change before answering
 	AccountID     string        // for ARNs, default "123456789012"
 	Logger        *slog.Logger  // may be nil => discard
+
+	// Credentials maps access key ids to secret access keys. When set,
+	// every API call must carry a valid SigV4 signature by one of them
+	// (see auth.go); when nil, only the form of the Authorization header is
+	// checked.
+	Credentials map[string]string
+	// RouteQuota is the account's origination routes per Voice Connector,
+	// 1..MaxRoutes; 0 means DefaultRouteQuota. A Put with more is 400.
+	RouteQuota int
+	// Unconfigured is how Get and Delete of an origination or emergency
+	// calling configuration that is not set answer; "" means
+	// UnconfiguredEmpty.
+	Unconfigured Unconfigured
+}
+
+// DefaultRouteQuota is the default quota of origination routes per Voice
+// Connector of an AWS account (the OriginationRoute doc: "Limit: Ten
+// origination routes for each Voice Connector").
+const DefaultRouteQuota = 10
+
+// Unconfigured names how the simulator answers Get and Delete of a
+// configuration (origination, emergency calling) a connector does not
+// have. The service documents neither answer.
+type Unconfigured string
+
+const (
+	// UnconfiguredEmpty answers Get 200 {} and Delete 204.
+	UnconfiguredEmpty Unconfigured = "empty"
+	// UnconfiguredNotFound answers both 404 NotFoundException.
+	UnconfiguredNotFound Unconfigured = "notfound"
+)
+
+// UnmarshalText accepts "empty" and "notfound", so that the value can be a
+// flag (flag.TextVar).
+func (u *Unconfigured) UnmarshalText(b []byte) error {
+	v := Unconfigured(b)
+	if v != UnconfiguredEmpty && v != UnconfiguredNotFound {
+		return fmt.Errorf("%q is neither %s nor %s", b, UnconfiguredEmpty, UnconfiguredNotFound)
+	}
+	*u = v
+	return nil
+}
+
+// MarshalText returns the name; "" is UnconfiguredEmpty.
+func (u Unconfigured) MarshalText() ([]byte, error) {
+	if u == "" {
+		return []byte(UnconfiguredEmpty), nil
+	}
+	return []byte(u), nil
 }
 
 // DefaultAccountID is the account in ARNs when Config.AccountID is empty.
@@ -42,20 +93,27 @@ func (o Config) Validate() error {
 		return fmt.Errorf("fault rate %v must be between 0 and 1", o.FaultRate)
 	case o.SpikeRate < 0 || o.SpikeRate > 1 || o.Spike < 0:
 		return fmt.Errorf("spike rate %v must be between 0 and 1 and spike %v not negative", o.SpikeRate, o.Spike)
+	case o.RouteQuota < 0 || o.RouteQuota > MaxRoutes:
+		return fmt.Errorf("route quota %d must be between 1 and %d (0 means %d)", o.RouteQuota, MaxRoutes, DefaultRouteQuota)
+	case o.Unconfigured != "" && o.Unconfigured != UnconfiguredEmpty && o.Unconfigured != UnconfiguredNotFound:
+		return fmt.Errorf("unconfigured %q must be %s or %s", o.Unconfigured, UnconfiguredEmpty, UnconfiguredNotFound)
 	}
-	return nil
+	return validateCredentials(o.Credentials)
 }
 
 // Service is the simulated Chime SDK Voice API. It is an http.Handler and is
 // safe for concurrent use.
 type Service struct {
-	account string
-	log     *slog.Logger
-	store   *store
-	limiter *limiter
-	chaos   *chaos
-	stats   recorder
-	now     func() time.Time
+	account      string
+	log          *slog.Logger
+	store        *store
+	limiter      *limiter
+	chaos        *chaos
+	stats        recorder
+	now          func() time.Time
+	keys         map[string]string // access key id -> secret; nil: signatures not verified
+	routeQuota   int
+	unconfigured Unconfigured
 }
 
 // New returns a Service; with Config.StatePath it loads the state file (or
@@ -73,12 +131,15 @@ func New(opts Config) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{
-		account: opts.AccountID,
-		log:     opts.Logger,
-		store:   st,
-		limiter: newLimiter(opts.Rate, opts.Burst),
-		chaos:   newChaos(opts),
-		now:     time.Now,
+		account:      opts.AccountID,
+		log:          opts.Logger,
+		store:        st,
+		limiter:      newLimiter(opts.Rate, opts.Burst),
+		chaos:        newChaos(opts),
+		now:          time.Now,
+		keys:         maps.Clone(opts.Credentials),
+		routeQuota:   cmp.Or(opts.RouteQuota, DefaultRouteQuota),
+		unconfigured: cmp.Or(opts.Unconfigured, UnconfiguredEmpty),
 	}
 	if s.account == "" {
 		s.account = DefaultAccountID
@@ -123,9 +184,9 @@ func (s *Service) answer(r *http.Request, t target) *result {
 	if !sleep(r.Context(), s.chaos.delay()) {
 		return nil
 	}
-	region, err := signingRegion(r.Header.Get("Authorization"))
-	if err != nil {
-		return t.op.fail(excForbidden, "%v", err)
+	region, refused := s.authenticate(r, t.op)
+	if refused != nil {
+		return refused
 	}
 	if !s.limiter.allow(t.op) {
 		return t.op.fail(excThrottled, "rate exceeded for %s", t.op)

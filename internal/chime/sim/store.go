@@ -13,6 +13,14 @@ var ErrNotFound = errors.New("no such voice connector")
 // errQuota is returned when a region already holds maxPerRegion connectors.
 var errQuota = errors.New("voice connector quota reached")
 
+// errUnset is returned by a delete of a configuration that is not set;
+// nothing changed.
+var errUnset = errors.New("not configured")
+
+// errEmergencyCalling is returned when origination would be deleted or
+// turned off while emergency calling is configured.
+var errEmergencyCalling = errors.New("emergency calling is configured for the voice connector")
+
 // maxPerRegion bounds memory; real accounts have a much lower quota.
 const maxPerRegion = 10000
 
@@ -20,7 +28,8 @@ const maxPerRegion = 10000
 // state file.
 type record struct {
 	StoredConnector
-	Origination *wireOrigination `json:"origination,omitempty"`
+	Origination      *wireOrigination  `json:"origination,omitempty"`
+	EmergencyCalling *EmergencyCalling `json:"emergencyCalling,omitempty"`
 }
 
 // store holds the simulated state. Every change is saved (when a state file
@@ -141,20 +150,65 @@ func (st *store) delete(region, id string) error {
 	return st.commit(func() { _ = st.insert(r) })
 }
 
+// getEmergencyCalling returns a copy of the emergency calling
+// configuration, nil if none is set.
+func (st *store) getEmergencyCalling(region, id string) (*EmergencyCalling, error) {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	r, err := st.lookup(region, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.EmergencyCalling.clone(), nil
+}
+
 // setOrigination replaces (o != nil) or removes (o == nil) the origination.
+// While emergency calling is configured, origination can be neither
+// removed nor disabled (errEmergencyCalling). Removing what is not set
+// changes nothing (errUnset).
 func (st *store) setOrigination(region, id string, o *wireOrigination) error {
+	return st.update(region, id, func(r *record) (func(), error) {
+		old := r.Origination
+		switch {
+		case o == nil && old == nil:
+			return nil, errUnset
+		case r.EmergencyCalling != nil && (o == nil || o.Disabled):
+			return nil, errEmergencyCalling
+		}
+		r.Origination = o.clone()
+		return func() { r.Origination = old }, nil
+	})
+}
+
+// setEmergencyCalling replaces (ec != nil) or removes (ec == nil) the
+// emergency calling configuration; removing what is not set changes
+// nothing (errUnset).
+func (st *store) setEmergencyCalling(region, id string, ec *EmergencyCalling) error {
+	return st.update(region, id, func(r *record) (func(), error) {
+		old := r.EmergencyCalling
+		if ec == nil && old == nil {
+			return nil, errUnset
+		}
+		r.EmergencyCalling = ec.clone()
+		return func() { r.EmergencyCalling = old }, nil
+	})
+}
+
+// update applies change to connector id under the write lock, so that its
+// checks and its change are one step, and saves the state; change returns
+// how to undo itself.
+func (st *store) update(region, id string, change func(*record) (undo func(), err error)) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	r, err := st.lookup(region, id)
 	if err != nil {
 		return err
 	}
-	old := r.Origination
-	if old == nil && o == nil {
-		return nil // nothing to delete: no write
+	undo, err := change(r)
+	if err != nil {
+		return err
 	}
-	r.Origination = o.clone()
-	return st.commit(func() { r.Origination = old })
+	return st.commit(undo)
 }
 
 func (st *store) insert(r *record) error {

@@ -68,6 +68,10 @@ func TestWireErrors(t *testing.T) {
 		{"quoted port", signed(t, "PUT", orig, `{"Origination":{"Routes":[{"Host":"h","Port":"5060"}]}}`, "us-east-1"), 400, "BadRequestException", "BadRequest", "Origination.Routes[0].Port must be an integer"},
 		{"fractional weight", signed(t, "PUT", orig, `{"Origination":{"Routes":[{"Host":"h","Weight":1.5}]}}`, "us-east-1"), 400, "BadRequestException", "BadRequest", "Origination.Routes[0].Weight must be an integer"},
 		{"string disabled", signed(t, "PUT", orig, `{"Origination":{"Disabled":"true"}}`, "us-east-1"), 400, "BadRequestException", "BadRequest", "Origination.Disabled must be a boolean"},
+		{"empty protocol", signed(t, "PUT", orig, `{"Origination":{"Routes":[{"Host":"h","Protocol":""}]}}`, "us-east-1"), 400, "BadRequestException", "BadRequest", `Origination.Routes[0].Protocol must be TCP or UDP, got ""`},
+		{"empty routes, disabled false", signed(t, "PUT", orig, `{"Origination":{"Routes":[],"Disabled":false}}`, "us-east-1"), 400, "BadRequestException", "BadRequest", "Origination.Routes must hold at least one route unless Disabled is true"},
+		{"empty integration type", signed(t, "POST", url+"/voice-connectors", `{"Name":"n","RequireEncryption":true,"IntegrationType":""}`, "us-east-1"), 400, "BadRequestException", "BadRequest", `IntegrationType must be one of CONNECT_CALL_TRANSFER_CONNECTOR, CONNECT_ANALYTICS_CONNECTOR, got ""`},
+		{"emergency calling, wrong method", signed(t, "POST", url+"/voice-connectors/"+id+"/emergency-calling-configuration", "{}", "us-east-1"), 405, "UnknownOperationException", "UnknownOperation", "GET, PUT, DELETE"},
 		{"lower-case member", signed(t, "PUT", orig, `{"origination":{"Disabled":true}}`, "us-east-1"), 400, "BadRequestException", "BadRequest", "Origination is required"},
 		{"array body", signed(t, "PUT", orig, `[]`, "us-east-1"), 400, "BadRequestException", "BadRequest", "JSON object"},
 		{"trailing garbage", signed(t, "PUT", orig, `{"Origination":{"Disabled":true}} x`, "us-east-1"), 400, "BadRequestException", "BadRequest", "not valid JSON"},
@@ -118,7 +122,7 @@ func TestWireSuccess(t *testing.T) {
 		t.Fatal(err)
 	}
 	vc := created.VoiceConnector
-	wantKeys := []string{"AwsRegion", "CreatedTimestamp", "Name", "OutboundHostName", "RequireEncryption", "UpdatedTimestamp", "VoiceConnectorArn", "VoiceConnectorId"}
+	wantKeys := []string{"AwsRegion", "CreatedTimestamp", "Name", "NetworkType", "OutboundHostName", "RequireEncryption", "UpdatedTimestamp", "VoiceConnectorArn", "VoiceConnectorId"}
 	if got := slices.Sorted(maps.Keys(vc)); !slices.Equal(got, wantKeys) {
 		t.Errorf("VoiceConnector keys: got %v, want %v", got, wantKeys)
 	}
