@@ -10,6 +10,10 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)      # promtool check 
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)  # systemd-analyze verify / security
 command -v chromium >/dev/null 2>&1 || need+=(chromium)        # headless browser test of the status page
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)          # real SIP peer for the preflight tests
+# real SIP peer over TLS for the preflight tests (kamailio is in /usr/sbin,
+# not in every user's PATH; its TLS module is a package of its own)
+{ command -v kamailio || [ -x /usr/sbin/kamailio ]; } >/dev/null 2>&1 || need+=(kamailio)
+[ "$(dpkg-query -W -f='${Status}' kamailio-tls-modules 2>/dev/null)" = "install ok installed" ] || need+=(kamailio-tls-modules)
 
 if [ ${#need[@]} -eq 0 ]; then
 	exit 0
@@ -21,3 +25,8 @@ fi
 echo "installing ${need[*]}" >&2
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# The kamailio package enables and starts a SIP server on port 5060; the
+# tests start their own on free loopback ports, so stop the system one.
+if [[ " ${need[*]} " == *" kamailio "* ]] && [ -d /run/systemd/system ]; then
+	systemctl disable --now kamailio.service >/dev/null 2>&1 || true
+fi

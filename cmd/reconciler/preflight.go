@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"flag"
 	"time"
 
 	"github.com/sipops/reconciler/internal/diff"
-	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/preflight"
 	"github.com/sipops/reconciler/internal/reconcile"
 )
@@ -16,13 +16,20 @@ import (
 type preflightFlags struct {
 	mode    string
 	timeout time.Duration
+	caFile  string
+
+	// roots are the system's authorities plus those of caFile, read by
+	// check; nil without caFile.
+	roots *x509.CertPool
 }
 
 func (p *preflightFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.mode, "preflight", string(reconcile.PreflightWarn), "`MODE` of the SIP OPTIONS check of added and changed routes: off, warn (show the result) or enforce (block a connector with a route that does not answer)")
 	fs.DurationVar(&p.timeout, "preflight-timeout", 2*time.Second, "how long a route has to answer the preflight OPTIONS request")
+	fs.StringVar(&p.caFile, "preflight-ca-file", "", "PEM `FILE` of CA certificates trusted, besides the system's, for the TLS routes of connectors that require encryption")
 }
 
+// check validates the flags and reads --preflight-ca-file.
 func (p *preflightFlags) check() string {
 	if _, err := reconcile.ParsePreflightMode(p.mode); err != nil {
 		return "--" + err.Error()
@@ -30,6 +37,14 @@ func (p *preflightFlags) check() string {
 	if p.timeout <= 0 {
 		return "--preflight-timeout must be positive"
 	}
+	if p.caFile == "" {
+		return ""
+	}
+	roots, err := preflight.LoadRoots(p.caFile)
+	if err != nil {
+		return "--preflight-ca-file: " + err.Error()
+	}
+	p.roots = roots
 	return ""
 }
 
@@ -40,14 +55,15 @@ func (p *preflightFlags) setup(engine *reconcile.Engine, observe func(ok bool)) 
 	if err != nil || mode == reconcile.PreflightOff {
 		return // check() refused a bad mode already
 	}
-	engine.SetPreflight(mode, func(ctx context.Context, keys []origination.Key) map[origination.Key]diff.Preflight {
+	engine.SetPreflight(mode, func(ctx context.Context, targets []preflight.Target) map[preflight.Target]diff.Preflight {
 		c := preflight.New(p.timeout) // a fresh cache per plan
+		c.Roots = p.roots
 		if observe != nil {
 			c.Observe = func(r preflight.ProbeResult) { observe(r.OK) }
 		}
-		out := map[origination.Key]diff.Preflight{}
-		for k, r := range c.CheckAll(ctx, keys) {
-			out[k] = toDiff(r)
+		out := map[preflight.Target]diff.Preflight{}
+		for t, r := range c.CheckAll(ctx, targets) {
+			out[t] = toDiff(r)
 		}
 		return out
 	})

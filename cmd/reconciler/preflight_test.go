@@ -158,3 +158,75 @@ func TestApplyPreflightEnforce(t *testing.T) {
 		t.Errorf("apply output: want 2 applied:\n%s", out)
 	}
 }
+
+// TestApplyPreflightTLS: the TCP route of a connector that requires
+// encryption is probed over TLS, against a real kamailio whose certificate
+// a private CA signed: it fails enforce on the system roots, and passes
+// once --preflight-ca-file (or its variable) adds the CA.
+func TestApplyPreflightTLS(t *testing.T) {
+	simtest.Isolate(t)
+	ca := siptest.NewCA(t, "reconciler test CA")
+	cert, key := ca.Valid(t, "127.0.0.1")
+	port := siptest.Kamailio(t, cert, key)
+	w := simtest.Start(t, sim.Config{})
+	vc, err := w.Sim.CreateConnector("vc-0000", "us-east-1", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	spec := fmt.Sprintf("package specs\n\nvoiceConnectors: c0: {name: \"vc-0000\", origination: routes: [{host: \"127.0.0.1\", port: %d, protocol: \"TCP\", priority: 1, weight: 1}]}\n", port)
+	if err := os.WriteFile(filepath.Join(dir, "routes.cue"), []byte(spec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	code, out, errs := runMain(t, w, "apply", "--source", dir, "--preflight", "enforce", "--auto-approve")
+	want := fmt.Sprintf("error: c0: blocked by --preflight=enforce: route 127.0.0.1:%d/TCP (TLS) failed preflight: TLS: certificate signed by unknown authority \"CN=reconciler test CA\"\n", port)
+	if code != exitFailure || !strings.Contains(errs, want) || w.Origination(t, vc.ID) != nil {
+		t.Fatalf("apply without the CA: got exit %d, origination %v, want exit %d, none written and stderr with %q:\n%s%s",
+			code, w.Origination(t, vc.ID), exitFailure, want, out, errs)
+	}
+
+	t.Setenv("RECONCILER_PREFLIGHT_CA_FILE", ca.File)
+	code, out, errs = runMain(t, w, "plan", "--source", dir, "--preflight", "enforce")
+	re := regexp.MustCompile(fmt.Sprintf(`\+ 127\.0\.0\.1:%d/TCP  priority 1 weight 1   \[preflight: SIP/2\.0 200 OK over TLS in (<1|\d+)ms\]\n`, port))
+	if code != exitChanges || !re.MatchString(out) {
+		t.Errorf("plan with $RECONCILER_PREFLIGHT_CA_FILE: got exit %d, want %d and %s:\n%s%s", code, exitChanges, re, out, errs)
+	}
+
+	t.Setenv("RECONCILER_PREFLIGHT_CA_FILE", "")
+	code, out, errs = runMain(t, w, "apply", "--source", dir, "--preflight", "enforce", "--auto-approve", "--preflight-ca-file", ca.File)
+	if code != exitOK || w.Origination(t, vc.ID) == nil {
+		t.Errorf("apply with --preflight-ca-file: got exit %d, origination %v; want exit 0 and written:\n%s%s", code, w.Origination(t, vc.ID), out, errs)
+	}
+}
+
+// TestPreflightCAFileBad: a CA file that cannot be read or holds no
+// certificate is a usage error, before anything is contacted.
+func TestPreflightCAFileBad(t *testing.T) {
+	simtest.Isolate(t)
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.pem")
+	if err := os.WriteFile(empty, []byte("not PEM\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing.pem")
+	tests := []struct {
+		cmd, file string
+		code      int // plan exits 1: its 2 means changes pending
+		want      string
+	}{
+		{"plan", missing, exitFailure, "plan: --preflight-ca-file: open " + missing + ": no such file or directory\n"},
+		{"apply", empty, exitUsage, "apply: --preflight-ca-file: " + empty + ": no PEM certificate\n"},
+		{"run", missing, exitUsage, "run: --preflight-ca-file: open " + missing + ": no such file or directory\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.cmd, func(t *testing.T) {
+			var out, errw bytes.Buffer
+			code := Main(t.Context(), []string{tt.cmd, "--source", dir, "--preflight-ca-file", tt.file, "--endpoint", "http://127.0.0.1:1"},
+				Stdio{Out: &out, Err: &errw, Getenv: os.Getenv})
+			if code != tt.code || !strings.HasPrefix(errw.String(), tt.want) {
+				t.Errorf("got exit %d, stderr %q; want %d, %q", code, errw.String(), tt.code, tt.want)
+			}
+		})
+	}
+}

@@ -2,9 +2,11 @@ package preflight
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,75 +22,67 @@ type Resolver interface {
 
 var _ Resolver = (*net.Resolver)(nil)
 
-// ProbeResult is the outcome of checking one route.
-type ProbeResult struct {
-	OK     bool
-	Status string        // the response's status line, when OK
-	Addr   string        // the address probed, when resolved
-	RTT    time.Duration // time to the answer, when OK
-	Reason string        // why it failed, when not OK
+// Target is one route as probed: its key, and whether it is probed over
+// TLS, as Amazon Chime reaches the routes of a connector that requires
+// encryption. The same host, port and protocol is a different target over
+// TLS and in clear.
+type Target struct {
+	origination.Key
+	TLS bool
 }
 
-// String is what a plan shows next to the route, inside brackets.
-func (r ProbeResult) String() string {
-	if r.OK {
-		return "preflight: " + r.Detail()
+// String is "sbc1.example.com:5061/TCP (TLS)", or the key for a target in
+// clear.
+func (t Target) String() string {
+	if t.TLS {
+		return t.Key.String() + " (TLS)"
 	}
-	return "preflight FAILED: " + r.Detail()
-}
-
-// Detail is "SIP/2.0 200 OK in 3ms" for a route that answered, else why
-// it failed.
-func (r ProbeResult) Detail() string {
-	if !r.OK {
-		return r.Reason
-	}
-	if r.RTT < time.Millisecond {
-		return r.Status + " in <1ms"
-	}
-	return fmt.Sprintf("%s in %dms", r.Status, r.RTT.Milliseconds())
+	return t.Key.String()
 }
 
 // Checker checks routes with bounded concurrency and total time, and
-// caches each route's result for its lifetime: make one per plan.
+// caches each target's result for its lifetime: make one per plan.
 type Checker struct {
 	Resolver    Resolver
 	Timeout     time.Duration // per route
 	Budget      time.Duration // for all the routes of one CheckAll
 	Concurrency int
+	// Roots are the certificate authorities TLS targets are verified
+	// against; nil means the system's.
+	Roots *x509.CertPool
 	// Observe, if set, is called once per route actually checked.
 	Observe func(ProbeResult)
 
 	mu    sync.Mutex
-	cache map[origination.Key]ProbeResult
+	cache map[Target]ProbeResult
 }
 
-// New returns a checker using the system resolver.
+// New returns a checker using the system resolver and roots.
 func New(timeout time.Duration) *Checker {
 	return &Checker{Resolver: net.DefaultResolver, Timeout: timeout, Budget: 4 * timeout, Concurrency: 8}
 }
 
-// CheckAll checks keys concurrently and returns each one's result.
-func (c *Checker) CheckAll(ctx context.Context, keys []origination.Key) map[origination.Key]ProbeResult {
+// CheckAll checks targets concurrently and returns each one's result.
+func (c *Checker) CheckAll(ctx context.Context, targets []Target) map[Target]ProbeResult {
 	if c.Budget > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.Budget)
 		defer cancel()
 	}
 	sem := make(chan struct{}, max(c.Concurrency, 1))
-	out := make(map[origination.Key]ProbeResult, len(keys))
+	out := make(map[Target]ProbeResult, len(targets))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for _, k := range keys {
+	for _, t := range targets {
 		wg.Go(func() {
 			select {
 			case sem <- struct{}{}:
 				defer func() { <-sem }()
 			case <-ctx.Done():
 			}
-			r := c.Check(ctx, k)
+			r := c.Check(ctx, t)
 			mu.Lock()
-			out[k] = r
+			out[t] = r
 			mu.Unlock()
 		})
 	}
@@ -96,20 +90,20 @@ func (c *Checker) CheckAll(ctx context.Context, keys []origination.Key) map[orig
 	return out
 }
 
-// Check checks one route, or returns its cached result.
-func (c *Checker) Check(ctx context.Context, k origination.Key) ProbeResult {
+// Check checks one target, or returns its cached result.
+func (c *Checker) Check(ctx context.Context, t Target) ProbeResult {
 	c.mu.Lock()
-	r, ok := c.cache[k]
+	r, ok := c.cache[t]
 	c.mu.Unlock()
 	if ok {
 		return r
 	}
-	r = c.check(ctx, k)
+	r = c.check(ctx, t)
 	c.mu.Lock()
 	if c.cache == nil {
-		c.cache = map[origination.Key]ProbeResult{}
+		c.cache = map[Target]ProbeResult{}
 	}
-	c.cache[k] = r
+	c.cache[t] = r
 	c.mu.Unlock()
 	if c.Observe != nil {
 		c.Observe(r)
@@ -117,34 +111,55 @@ func (c *Checker) Check(ctx context.Context, k origination.Key) ProbeResult {
 	return r
 }
 
-func (c *Checker) check(ctx context.Context, k origination.Key) ProbeResult {
+// check resolves t's host and probes every address at once.
+func (c *Checker) check(ctx context.Context, t Target) ProbeResult {
 	if ctx.Err() != nil {
-		return ProbeResult{Reason: "preflight time budget exhausted"}
+		return ProbeResult{Reason: "preflight time budget exhausted", TLS: t.TLS}
+	}
+	if t.TLS && !strings.EqualFold(t.Protocol, origination.TCP) {
+		return ProbeResult{Reason: "TLS: not possible over " + t.Protocol + "; encrypted routes are TCP", TLS: true}
 	}
 	start := time.Now()
 	deadline := start.Add(c.Timeout)
-	ip, err := c.resolve(ctx, k.Host)
+	ips, err := c.resolve(ctx, t.Host)
 	if err != nil {
-		return ProbeResult{Reason: err.Error()}
+		return ProbeResult{Reason: err.Error(), TLS: t.TLS}
 	}
-	addr := net.JoinHostPort(ip, strconv.Itoa(k.Port))
-	proto := strings.ToLower(k.Protocol)
-	resp, err := probe(ctx, proto, k.Host, addr, k.Port, deadline)
+	rs := make([]ProbeResult, len(ips))
+	var wg sync.WaitGroup
+	for i, ip := range ips {
+		wg.Go(func() { rs[i] = c.probeAddr(ctx, t, ip, start, deadline) })
+	}
+	wg.Wait()
+	return combine(rs, t.TLS)
+}
+
+// probeAddr probes t at one of its addresses.
+func (c *Checker) probeAddr(ctx context.Context, t Target, ip string, start, deadline time.Time) ProbeResult {
+	addr := net.JoinHostPort(ip, strconv.Itoa(t.Port))
+	p := prober{proto: strings.ToLower(t.Protocol), host: t.Host, port: t.Port, addr: addr, deadline: deadline}
+	if t.TLS {
+		p.tls = c.tlsConfig(t.Host)
+	}
+	resp, err := p.probe(ctx)
 	if err != nil {
 		reason := err.Error()
 		if errors.Is(err, errTimeout) {
 			reason = fmt.Sprintf("no answer within %s", c.Timeout)
 		}
-		return ProbeResult{Addr: addr, Reason: reason}
+		if errors.Is(err, errHandshakeTimeout) {
+			reason = fmt.Sprintf("TLS: no handshake within %s", c.Timeout)
+		}
+		return ProbeResult{Addr: addr, Reason: reason, TLS: t.TLS}
 	}
-	return ProbeResult{OK: true, Status: resp.StatusLine, Addr: addr, RTT: time.Since(start)}
+	return ProbeResult{OK: true, Status: resp.StatusLine, Addr: addr, RTT: time.Since(start), TLS: t.TLS}
 }
 
-// resolve returns host itself when it is an IP address, else its first
-// IPv4 address (A record).
-func (c *Checker) resolve(ctx context.Context, host string) (string, error) {
+// resolve returns host itself when it is an IP address, else its IPv4
+// addresses (A records), without repeats.
+func (c *Checker) resolve(ctx context.Context, host string) ([]string, error) {
 	if net.ParseIP(host) != nil {
-		return host, nil
+		return []string{host}, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
@@ -152,14 +167,27 @@ func (c *Checker) resolve(ctx context.Context, host string) (string, error) {
 	var dnsErr *net.DNSError
 	switch {
 	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
-		return "", fmt.Errorf("DNS: %s does not exist (NXDOMAIN)", host)
+		return nil, fmt.Errorf("DNS: %s does not exist (NXDOMAIN)", host)
 	case err != nil:
-		return "", fmt.Errorf("DNS: resolve %s: %w", host, err)
+		return nil, fmt.Errorf("DNS: resolve %s: %w", host, err)
 	}
+	var ips []string
 	for _, a := range addrs {
-		if v4 := a.IP.To4(); v4 != nil {
-			return v4.String(), nil
+		if v4 := a.IP.To4(); v4 != nil && !slices.Contains(ips, v4.String()) {
+			ips = append(ips, v4.String())
 		}
 	}
-	return "", fmt.Errorf("DNS: %s has no A record", host)
+	if len(ips) == 0 {
+		return nil, fmt.Errorf("DNS: %s has no A record", host)
+	}
+	return ips, nil
+}
+
+// host is the host of a host:port address.
+func host(addr string) string {
+	h, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	return h
 }

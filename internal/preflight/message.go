@@ -19,7 +19,9 @@ type request struct {
 }
 
 // newRequest builds an OPTIONS request for host:port sent from local over
-// proto ("udp" or "tcp"), with fresh branch, tag and Call-ID.
+// proto ("udp", "tcp" or "tls"), with fresh branch, tag and Call-ID. Over
+// TLS it is sip: with transport=tls (RFC 3261 §19.1.1), not sips:, which
+// would ask every hop behind the SBC to be TLS as well.
 func newRequest(host string, port int, proto string, local net.Addr) request {
 	r := request{branch: "z9hG4bK" + token(), callID: token() + "@preflight"}
 	hp := net.JoinHostPort(host, strconv.Itoa(port))

@@ -2,6 +2,7 @@ package preflight
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -21,27 +22,43 @@ const (
 // Failure reasons, shown after "preflight FAILED: ".
 var (
 	errRefused = errors.New("connection refused")
+	errReset   = errors.New("connection reset by the peer")
 	errTimeout = errors.New("no answer")
 )
 
-// probe sends OPTIONS to addr over proto ("udp" or "tcp") and waits for a
-// response until deadline. sni is the host written in the request URI.
-func probe(ctx context.Context, proto, host, addr string, port int, deadline time.Time) (*Response, error) {
-	ctx, cancel := context.WithDeadline(ctx, deadline)
+// prober sends one OPTIONS request to one address of a route.
+type prober struct {
+	proto    string      // "udp" or "tcp"
+	host     string      // the route's host, written in the request
+	port     int         // the route's port
+	addr     string      // the address dialled, ip:port
+	deadline time.Time   // for the answer
+	tls      *tls.Config // when set, speak TLS over TCP
+}
+
+// probe sends OPTIONS and waits for a response until p.deadline.
+func (p prober) probe(ctx context.Context) (*Response, error) {
+	ctx, cancel := context.WithDeadline(ctx, p.deadline)
 	defer cancel()
 	var d net.Dialer
-	conn, err := d.DialContext(ctx, proto, addr)
+	conn, err := d.DialContext(ctx, p.proto, p.addr)
 	if err != nil {
 		return nil, classify(err)
 	}
 	defer conn.Close()
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
-	req := newRequest(host, port, proto, conn.LocalAddr())
-	if proto == "udp" {
-		return probeUDP(ctx, conn, req, deadline)
+	switch {
+	case p.proto == "udp":
+		return probeUDP(ctx, conn, newRequest(p.host, p.port, "udp", conn.LocalAddr()), p.deadline)
+	case p.tls != nil:
+		tc, err := p.handshake(ctx, conn)
+		if err != nil {
+			return nil, err
+		}
+		return probeTCP(tc, newRequest(p.host, p.port, "tls", conn.LocalAddr()), p.deadline)
 	}
-	return probeTCP(conn, req, deadline)
+	return probeTCP(conn, newRequest(p.host, p.port, "tcp", conn.LocalAddr()), p.deadline)
 }
 
 func probeUDP(ctx context.Context, conn net.Conn, req request, deadline time.Time) (*Response, error) {
@@ -112,8 +129,12 @@ func classify(err error) error {
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return errRefused
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		return errReset
 	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
 		return errTimeout
+	case refused(err) != nil:
+		return refused(err)
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {

@@ -59,3 +59,17 @@ func TestNewRequest(t *testing.T) {
 		t.Errorf("branch or Call-ID repeated: %s %s", other.branch, other.callID)
 	}
 }
+
+func TestNewRequestTLS(t *testing.T) {
+	local := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}
+	s := string(newRequest("sbc1.example.com", 5061, "tls", local).raw)
+	for _, want := range []string{
+		"OPTIONS sip:sbc1.example.com:5061;transport=tls SIP/2.0\r\n",
+		"Via: SIP/2.0/TLS 127.0.0.1:40000;branch=z9hG4bK",
+		"Contact: <sip:preflight@127.0.0.1:40000;transport=tls>\r\n",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("request lacks %q:\n%s", want, s)
+		}
+	}
+}

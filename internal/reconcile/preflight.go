@@ -7,6 +7,7 @@ import (
 
 	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/preflight"
 )
 
 // PreflightMode says what a plan does with the preflight check of the
@@ -31,7 +32,7 @@ func ParsePreflightMode(s string) (PreflightMode, error) {
 
 // PreflightFunc checks routes and returns each one's result. It is called
 // once per plan, so a fresh cache per call caches within one plan.
-type PreflightFunc func(ctx context.Context, keys []origination.Key) map[origination.Key]diff.Preflight
+type PreflightFunc func(ctx context.Context, targets []preflight.Target) map[preflight.Target]diff.Preflight
 
 // SetPreflight makes Plan check the routes each plan adds or changes. Call
 // it before the engine is used.
@@ -46,21 +47,22 @@ func (e *Engine) checkRoutes(ctx context.Context, p *Planned) {
 	if e.preflight == nil || e.preflightMode == PreflightOff || e.preflightMode == "" {
 		return
 	}
-	var keys []origination.Key
+	var targets []preflight.Target
 	for _, c := range p.Plan.Changes {
 		for _, rc := range c.Routes() {
-			if rc.Op != diff.Remove && !slices.Contains(keys, rc.Key) {
-				keys = append(keys, rc.Key)
+			if t := preflightTarget(c, rc); rc.Op != diff.Remove && !slices.Contains(targets, t) {
+				targets = append(targets, t)
 			}
 		}
 	}
-	if len(keys) == 0 {
+	if len(targets) == 0 {
 		return
 	}
-	p.Preflight = e.preflight(ctx, keys)
+	results := e.preflight(ctx, targets)
+	p.Preflight = byRoute(results)
 	kept := p.Plan.Changes[:0]
 	for _, c := range p.Plan.Changes {
-		err := failedRoute(c, p.Preflight)
+		err := failedRoute(c, results)
 		if err == nil {
 			kept = append(kept, c)
 			continue
@@ -77,13 +79,42 @@ func (e *Engine) checkRoutes(ctx context.Context, p *Planned) {
 	slices.Sort(p.Plan.Unknown)
 }
 
+// preflightTarget is how route rc of c is probed: over TLS when c's
+// connector requires encryption, as Amazon Chime then reaches its TCP
+// routes. (Its UDP routes are refused by the encryption gate.)
+func preflightTarget(c diff.Change, rc diff.RouteChange) preflight.Target {
+	return preflight.Target{Key: rc.Key, TLS: c.RequireEncryption && rc.Key.Protocol == origination.TCP}
+}
+
 // failedRoute returns an error naming the first added or changed route of
 // c whose preflight check failed.
-func failedRoute(c diff.Change, results map[origination.Key]diff.Preflight) error {
+func failedRoute(c diff.Change, results map[preflight.Target]diff.Preflight) error {
 	for _, rc := range c.Routes() {
-		if r, ok := results[rc.Key]; ok && rc.Op != diff.Remove && !r.OK {
-			return fmt.Errorf("route %s failed preflight: %s", rc.Key, r.Detail)
+		t := preflightTarget(c, rc)
+		if r, ok := results[t]; ok && rc.Op != diff.Remove && !r.OK {
+			return fmt.Errorf("route %s failed preflight: %s", t, r.Detail)
 		}
 	}
 	return nil
+}
+
+// byRoute keys the results by route, as plans show them. A route probed
+// both over TLS and in clear (the same host, port and protocol on an
+// encrypted and on an unencrypted connector) gets both results: the plan
+// shows one result per route, on every connector that has the route.
+func byRoute(results map[preflight.Target]diff.Preflight) map[origination.Key]diff.Preflight {
+	out := make(map[origination.Key]diff.Preflight, len(results))
+	for t, r := range results {
+		other, both := results[preflight.Target{Key: t.Key, TLS: !t.TLS}]
+		switch {
+		case !both:
+			out[t.Key] = r
+		case t.TLS:
+			out[t.Key] = diff.Preflight{
+				OK:     r.OK && other.OK,
+				Detail: "encrypted connectors: " + r.Detail + "; others: " + other.Detail,
+			}
+		}
+	}
+	return out
 }

@@ -1,6 +1,9 @@
 // Package siptest starts SIP peers on loopback for tests: a real sipp UAS
-// answering OPTIONS, a peer answering garbage, and free ports where
-// nothing listens.
+// answering OPTIONS over UDP or TCP, a real kamailio answering OPTIONS over
+// TLS, a peer answering garbage, and free ports where nothing listens; and
+// it makes the certificates of the TLS tests. Peers may bind any address
+// of 127.0.0.0/8, all loopback on Linux, to stand for the several SBCs
+// behind one name.
 //
 // It is internal to the reconciler's tests and has no compatibility promise.
 package siptest
@@ -28,6 +31,13 @@ func scenario() string {
 // not installed: run scripts/install-test-deps.sh.
 func Sipp(t *testing.T, proto string) int {
 	t.Helper()
+	return SippAt(t, proto, "127.0.0.1")
+}
+
+// SippAt starts one sipp UAS on each of the loopback addresses hosts, all
+// on one port, which it returns: the SBCs behind one name.
+func SippAt(t *testing.T, proto string, hosts ...string) int {
+	t.Helper()
 	bin, err := exec.LookPath("sipp")
 	if err != nil {
 		t.Fatalf("sipp not installed (apt-get install sip-tester, or scripts/install-test-deps.sh): %v", err)
@@ -35,31 +45,50 @@ func Sipp(t *testing.T, proto string) int {
 	if _, err := os.Stat(scenario()); err != nil {
 		t.Fatalf("sipp scenario: %v", err)
 	}
-	transport := map[string]string{"udp": "u1", "tcp": "t1"}[proto]
 	for range 5 {
 		port := FreePort(t, proto)
-		cmd := exec.Command(bin, "-sf", scenario(), "-i", "127.0.0.1", "-p", strconv.Itoa(port),
+		if sippAll(t, bin, proto, hosts, port) {
+			return port
+		}
+	}
+	t.Fatalf("sipp never started")
+	return 0
+}
+
+// sippAll starts sipp on port at each host, and reports whether all
+// listen; they are stopped when the test ends.
+func sippAll(t *testing.T, bin, proto string, hosts []string, port int) bool {
+	transport := map[string]string{"udp": "u1", "tcp": "t1"}[proto]
+	var stops []func()
+	for _, h := range hosts {
+		cmd := exec.Command(bin, "-sf", scenario(), "-i", h, "-p", strconv.Itoa(port),
 			"-t", transport, "-nostdin", "-trace_err", "-error_file", filepath.Join(t.TempDir(), "err.log"))
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Start(); err != nil {
 			t.Fatalf("start sipp: %v", err)
 		}
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-		if waitListening(proto, port) {
-			return port
+		exited := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(exited) }()
+		stop := func() { _ = cmd.Process.Kill(); <-exited }
+		t.Cleanup(stop)
+		stops = append(stops, stop)
+		if !waitListening(h, proto, port, exited) {
+			for _, stop := range stops {
+				stop()
+			}
+			// sipp has stopped writing to out before it is read
+			t.Logf("sipp did not listen on %s:%d: %s", h, port, out.String())
+			return false
 		}
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait() // sipp has stopped writing to out before it is read
-		t.Logf("sipp did not listen on %d: %s", port, out.String())
 	}
-	t.Fatalf("sipp never started")
-	return 0
+	return true
 }
 
-// waitListening waits for a TCP listener, or for the UDP port to be bound.
-func waitListening(proto string, port int) bool {
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+// waitListening waits for a TCP listener, or for the UDP port to be
+// bound, at host:port; it gives up when exited is closed.
+func waitListening(host, proto string, port int, exited <-chan struct{}) bool {
+	addr := net.JoinHostPort(host, strconv.Itoa(port))
 	for range 100 {
 		if proto == "tcp" {
 			if c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {
@@ -67,11 +96,15 @@ func waitListening(proto string, port int) bool {
 				return true
 			}
 		} else if c, err := net.ListenPacket("udp", addr); err != nil {
-			return true // bound by sipp
+			return true // bound by the peer
 		} else {
 			c.Close()
 		}
-		time.Sleep(30 * time.Millisecond)
+		select {
+		case <-exited:
+			return false
+		case <-time.After(30 * time.Millisecond):
+		}
 	}
 	return false
 }
