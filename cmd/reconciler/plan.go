@@ -6,7 +6,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
+	"slices"
 
+	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/schema"
@@ -75,12 +78,29 @@ func makePlan(ctx context.Context, std Stdio, f *planFlags) (*planned, error) {
 		fmt.Fprintln(std.Err, warning(d))
 	}
 	engine := reconcile.New(client, log, f.api.concurrency)
+	engine.SetMaxRoutes(f.spec.maxRoutes)
 	f.pre.setup(engine, nil)
 	p, err := engine.Plan(ctx, snap.Revision, spec.Connectors)
 	if err != nil {
 		return nil, err
 	}
+	if err := refusedCredentials(p); err != nil {
+		return nil, err
+	}
 	return &planned{Planned: p, engine: engine, render: diff.RenderOptions{Revision: snap.Revision, Color: colorOn(std, std.Out), Gates: f.gates, Preflight: p.Preflight, Errors: p.Errors}}, nil
+}
+
+// refusedCredentials returns the first error, by connector key, of a
+// connector AWS refused the credentials of. A plan read with credentials
+// AWS refuses is no plan: the run stops with that one error rather than
+// showing every connector unknown for the same reason.
+func refusedCredentials(p *reconcile.Planned) error {
+	for _, key := range slices.Sorted(maps.Keys(p.Errors)) {
+		if err := p.Errors[key]; chime.IsCredentials(err) {
+			return err
+		}
+	}
+	return nil
 }
 
 // errPrinted is returned for failures already shown to the operator.

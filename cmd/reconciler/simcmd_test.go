@@ -17,12 +17,16 @@ import (
 // simCmd is the script command "sim", backed by a simulator in the test
 // process, so that scripts can run plan and apply against it:
 //
-//	sim start N          serve a simulator with N connectors named vc-0000...
-//	                     in us-east-1 and point the AWS environment at it
+//	sim start N [MODE]   serve a simulator with N connectors named vc-0000...
+//	                     in us-east-1 and point the AWS environment at it;
+//	                     MODE (empty or notfound) is how it answers for a
+//	                     connector without origination, by default the
+//	                     script run's (TestScripts: empty, TestScriptsNotFound: notfound)
 //	sim calls OP N       the simulator answered OP exactly N times since the last reset
 //	sim reset            reset the call counts
 //	sim set NAME ROUTES  set NAME's origination (host:port/PROTO:priority:weight,...), drift
 //	sim want NAME TEXT   NAME's origination renders as TEXT (origination.String)
+//	sim emergency NAME   give NAME an emergency calling configuration
 func simCmd(ts *testscript.TestScript, neg bool, args []string) {
 	st := ts.Value(simKey{}).(*simState)
 	s, ids := st.server, st.ids
@@ -35,7 +39,7 @@ func simCmd(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		switch args[0] {
 		case "start":
-			st.server = scriptSim(ts, args, ids)
+			st.server = scriptSim(ts, args, ids, st.unconfigured)
 		case "reset":
 			s.ResetStats()
 		case "calls":
@@ -48,6 +52,9 @@ func simCmd(ts *testscript.TestScript, neg bool, args []string) {
 			o, err := parseRoutes(args[2])
 			ts.Check(err)
 			ts.Check(s.SetOrigination(ids[args[1]], o))
+		case "emergency":
+			ec := &sim.EmergencyCalling{DNIS: []sim.DNIS{{EmergencyPhoneNumber: "+15555550100", CallingCountry: "US"}}}
+			ts.Check(s.SetEmergencyCalling(ids[args[1]], ec))
 		case "want":
 			o, err := s.Origination(ids[args[1]])
 			ts.Check(err)
@@ -64,12 +71,16 @@ func simCmd(ts *testscript.TestScript, neg bool, args []string) {
 type simKey struct{}
 
 type simState struct {
-	server *sim.Service
-	ids    map[string]string // connector id by name
+	server       *sim.Service
+	ids          map[string]string // connector id by name
+	unconfigured sim.Unconfigured  // the default of sim start
 }
 
-func scriptSim(ts *testscript.TestScript, args []string, ids map[string]string) *sim.Service {
-	s, err := sim.New(sim.Config{})
+func scriptSim(ts *testscript.TestScript, args []string, ids map[string]string, u sim.Unconfigured) *sim.Service {
+	if len(args) > 2 {
+		ts.Check(u.UnmarshalText([]byte(args[2])))
+	}
+	s, err := sim.New(sim.Config{Unconfigured: u})
 	ts.Check(err)
 	n := 1
 	if len(args) > 1 {

@@ -2,6 +2,7 @@ package chime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -16,6 +17,7 @@ const (
 	opGetOrigination    = "GetVoiceConnectorOrigination"
 	opPutOrigination    = "PutVoiceConnectorOrigination"
 	opDeleteOrigination = "DeleteVoiceConnectorOrigination"
+	opGetEmergency      = "GetVoiceConnectorEmergencyCallingConfiguration"
 )
 
 // request is what an operation needs to make its SDK calls.
@@ -29,7 +31,8 @@ type request struct {
 
 // do runs one logical call: it resolves the region, reports the final outcome
 // and total latency to the Observer once, and wraps the error as
-// "<subject> in <region>: <cause>" for the operator.
+// "<subject> in <region>: <cause>" for the operator; a refusal of the
+// credentials becomes a CredentialsError, which says so.
 func (c *Client) do(ctx context.Context, region, op, subject string, fn func(context.Context, request) error) (err error) {
 	start := time.Now()
 	name, r, err := c.region(region)
@@ -38,6 +41,11 @@ func (c *Client) do(ctx context.Context, region, op, subject string, fn func(con
 	}
 	defer func() {
 		c.opts.Observer.Request(name, op, errorCode(err), time.Since(start))
+		if IsCredentials(err) {
+			if _, done := errors.AsType[*CredentialsError](err); !done {
+				err = &CredentialsError{Err: err}
+			}
+		}
 		if err != nil {
 			err = fmt.Errorf("%s in %s: %w", subject, name, err)
 		}

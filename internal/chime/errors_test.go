@@ -24,6 +24,9 @@ func TestClassification(t *testing.T) {
 		{"sdk throttle code", &smithy.GenericAPIError{Code: "ThrottlingException"}, true, false, "ThrottlingException"},
 		{"service failure", &smithy.GenericAPIError{Code: "ServiceFailureException"}, true, false, "ServiceFailureException"},
 		{"validation", &smithy.GenericAPIError{Code: "BadRequestException"}, false, false, "BadRequestException"},
+		{"refused signature", &smithy.GenericAPIError{Code: "InvalidSignatureException"}, false, false, "InvalidSignatureException"},
+		{"unknown access key", fmt.Errorf("x: %w", &smithy.GenericAPIError{Code: "UnrecognizedClientException"}), false, false, "UnrecognizedClientException"},
+		{"no signature", &CredentialsError{Err: &smithy.GenericAPIError{Code: "MissingAuthenticationTokenException"}}, false, false, "MissingAuthenticationTokenException"},
 		{"canceled", &aws.RequestCanceledError{Err: context.Canceled}, false, false, CodeCanceled},
 		{"deadline", &aws.RequestCanceledError{Err: context.DeadlineExceeded}, true, false, CodeTimeout},
 		{"attempt timeout", &attemptTimeoutError{cause: errors.New("hung")}, true, false, CodeTimeout},
@@ -67,5 +70,27 @@ func TestOptionsValidate(t *testing.T) {
 		if _, err := New(t.Context(), o); err == nil {
 			t.Errorf("New(%+v): got no error, want one", o)
 		}
+	}
+}
+
+func TestIsCredentials(t *testing.T) {
+	for code, want := range map[string]bool{
+		"MissingAuthenticationTokenException": true, "UnrecognizedClientException": true, "InvalidSignatureException": true,
+		"IncompleteSignatureException": true, "ExpiredTokenException": true,
+		"AccessDeniedException": false, "ForbiddenException": false, "UnauthorizedClientException": false, "NotFoundException": false,
+	} {
+		if got := IsCredentials(fmt.Errorf("x: %w", &smithy.GenericAPIError{Code: code})); got != want {
+			t.Errorf("%s: got IsCredentials %v, want %v", code, got, want)
+		}
+	}
+	if IsCredentials(nil) || IsCredentials(errors.New("InvalidSignatureException")) {
+		t.Errorf("got IsCredentials true without an API error, want false")
+	}
+}
+
+func TestCredentialsErrorText(t *testing.T) {
+	err := &CredentialsError{Err: fmt.Errorf("operation error: %w", &smithy.GenericAPIError{Code: "InvalidSignatureException", Message: "Signature expired"})}
+	if got, want := err.Error(), "AWS refused the credentials: InvalidSignatureException: Signature expired"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -3,25 +3,40 @@ package chime
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice"
 	"github.com/sipops/reconciler/internal/origination"
 )
 
-// GetOrigination returns the live origination of connector id, normalised.
-// NotFoundException, an absent Origination and one with no routes and not
-// disabled all mean "no origination" and return nil without error; the
-// service's behaviour for a connector that never had origination is not
-// documented, and these are the answers it may give.
+// GetOrigination returns the live origination of connector id, normalised;
+// nil means none. The service's answer for a connector without origination
+// is not documented: an absent Origination, one with no routes and not
+// disabled, or NotFoundException. NotFoundException is also the answer for
+// a connector that does not exist, so after one GetOrigination asks
+// GetVoiceConnector which it is: nil if the connector exists, an error for
+// which IsNotFound is true if it does not. Callers that know the connector
+// exists call GetOriginationOf, which does not ask.
 func (c *Client) GetOrigination(ctx context.Context, region, id string) (*origination.Origination, error) {
+	return c.getOrigination(ctx, region, id, true)
+}
+
+// GetOriginationOf returns the live origination of vc, as GetOrigination
+// does, for a connector known to exist: one ListConnectors or GetConnector
+// returned, which the caller has no reason to think deleted since. Its
+// NotFoundException means "no origination" without a GetVoiceConnector.
+func (c *Client) GetOriginationOf(ctx context.Context, vc VoiceConnector) (*origination.Origination, error) {
+	return c.getOrigination(ctx, vc.Region, vc.ID, false)
+}
+
+func (c *Client) getOrigination(ctx context.Context, region, id string, confirm bool) (*origination.Origination, error) {
 	var out *origination.Origination
 	err := c.do(ctx, region, opGetOrigination, "get origination of "+id, func(ctx context.Context, r request) error {
-		ctx, cancel := c.bounded(ctx)
-		defer cancel()
-		in := &chimesdkvoice.GetVoiceConnectorOriginationInput{VoiceConnectorId: aws.String(id)}
-		resp, err := r.api.GetVoiceConnectorOrigination(ctx, in, r.attempts)
+		resp, err := c.getOriginationOnce(ctx, r, id)
 		switch {
+		case IsNotFound(err) && confirm:
+			return c.unconfigured(ctx, r.region, id, err)
 		case IsNotFound(err):
 			return nil
 		case err != nil:
@@ -33,9 +48,46 @@ func (c *Client) GetOrigination(ctx context.Context, region, id string) (*origin
 	return out, err
 }
 
+func (c *Client) getOriginationOnce(ctx context.Context, r request, id string) (*chimesdkvoice.GetVoiceConnectorOriginationOutput, error) {
+	ctx, cancel := c.bounded(ctx)
+	defer cancel()
+	in := &chimesdkvoice.GetVoiceConnectorOriginationInput{VoiceConnectorId: aws.String(id)}
+	return r.api.GetVoiceConnectorOrigination(ctx, in, r.attempts)
+}
+
+// unconfigured tells, after a NotFoundException (notFound) of a
+// configuration of connector id, a connector without that configuration
+// (nil) from a connector that does not exist (MissingConnectorError), with
+// one GetVoiceConnector.
+func (c *Client) unconfigured(ctx context.Context, region, id string, notFound error) error {
+	_, err := c.GetConnector(ctx, region, id)
+	switch {
+	case err == nil:
+		return nil
+	case IsNotFound(err):
+		return &MissingConnectorError{ID: id, Err: err}
+	}
+	return fmt.Errorf("%s, and whether the voice connector exists is unknown: %w", apiText(notFound), err)
+}
+
+// MissingConnectorError says that a connector does not exist: the service
+// answered NotFoundException for its configuration and for the connector
+// itself. IsNotFound is true for it; Unwrap gives GetConnector's error.
+type MissingConnectorError struct {
+	ID  string
+	Err error
+}
+
+func (e *MissingConnectorError) Error() string {
+	return "the voice connector does not exist: " + apiText(e.Err)
+}
+
+func (e *MissingConnectorError) Unwrap() error { return e.Err }
+
 // PutOrigination replaces the origination of connector id with o and returns
 // what the service answered, normalised (nil if it answered nothing). A nil o
-// is refused: removing origination is DeleteOrigination's job.
+// is refused: removing origination is DeleteOrigination's job. A refusal for
+// the account's route quota is a *RouteQuotaError.
 func (c *Client) PutOrigination(ctx context.Context, region, id string, o *origination.Origination) (*origination.Origination, error) {
 	var out *origination.Origination
 	err := c.do(ctx, region, opPutOrigination, "put origination of "+id, func(ctx context.Context, r request) error {
@@ -46,7 +98,10 @@ func (c *Client) PutOrigination(ctx context.Context, region, id string, o *origi
 		defer cancel()
 		in := &chimesdkvoice.PutVoiceConnectorOriginationInput{VoiceConnectorId: aws.String(id), Origination: toAPI(o)}
 		resp, err := r.api.PutVoiceConnectorOrigination(ctx, in, r.attempts)
-		if err != nil {
+		switch {
+		case isRouteQuota(err, len(o.Routes)):
+			return &RouteQuotaError{Routes: len(o.Routes), Err: err}
+		case err != nil:
 			return err
 		}
 		out = fromAPI(resp.Origination)
@@ -55,15 +110,25 @@ func (c *Client) PutOrigination(ctx context.Context, region, id string, o *origi
 	return out, err
 }
 
-// DeleteOrigination removes the origination of connector id. The service's
-// answer when none is set is not documented; callers should only delete what
-// GetOrigination reported.
+// DeleteOrigination removes the origination of connector id. A service that
+// answers NotFoundException for a connector without origination answers so
+// here too: DeleteOrigination then asks GetVoiceConnector, as
+// GetOrigination does, and returns nil if the connector exists, since the
+// desired state, no origination, holds. Callers should read back.
 func (c *Client) DeleteOrigination(ctx context.Context, region, id string) error {
 	return c.do(ctx, region, opDeleteOrigination, "delete origination of "+id, func(ctx context.Context, r request) error {
-		ctx, cancel := c.bounded(ctx)
-		defer cancel()
-		in := &chimesdkvoice.DeleteVoiceConnectorOriginationInput{VoiceConnectorId: aws.String(id)}
-		_, err := r.api.DeleteVoiceConnectorOrigination(ctx, in, r.attempts)
+		err := c.deleteOriginationOnce(ctx, r, id)
+		if IsNotFound(err) {
+			return c.unconfigured(ctx, r.region, id, err)
+		}
 		return err
 	})
+}
+
+func (c *Client) deleteOriginationOnce(ctx context.Context, r request, id string) error {
+	ctx, cancel := c.bounded(ctx)
+	defer cancel()
+	in := &chimesdkvoice.DeleteVoiceConnectorOriginationInput{VoiceConnectorId: aws.String(id)}
+	_, err := r.api.DeleteVoiceConnectorOrigination(ctx, in, r.attempts)
+	return err
 }

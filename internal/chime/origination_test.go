@@ -21,7 +21,6 @@ func TestGetOriginationNormalises(t *testing.T) {
 		handler http.HandlerFunc
 		want    *origination.Origination
 	}{
-		{"not found", func(w http.ResponseWriter, _ *http.Request) { writeError(w, 404) }, nil},
 		{"empty body", answer(200, ``), nil},
 		{"empty object", answer(200, `{}`), nil},
 		{"empty origination", answer(200, `{"Origination":{}}`), nil},
@@ -108,6 +107,11 @@ func TestNotFoundStaysAnError(t *testing.T) {
 	calls := map[string]func() error{
 		"get voice connector " + testID + " in us-east-1: ": func() error {
 			_, err := c.GetConnector(t.Context(), "", testID)
+			return err
+		},
+		// The origination's 404, then the connector's: it does not exist.
+		"get origination of " + testID + " in us-east-1: the voice connector does not exist: ": func() error {
+			_, err := c.GetOrigination(t.Context(), "", testID)
 			return err
 		},
 		"put origination of " + testID + " in us-east-1: ": func() error {

@@ -21,6 +21,13 @@
 // as "unknown". The apply engine reports their errors itself; the caller
 // may pass them in RenderOptions.Errors for the Markdown rendering.
 //
+// [Plan.Refuse] takes one connector's change out of the plan when the
+// caller knows the service would refuse the write (the apply engine does so
+// for a delete or disable while emergency calling is configured): the
+// change moves to Plan.Refused with its reason, is counted as "refused", is
+// never applied, and no gate weighs it. Unlike a refused gate, it refuses
+// one connector, not the whole plan.
+//
 // Route-level changes ([Change.Routes]) match routes by host, port and
 // protocol, so a new priority or weight for the same destination is one "~"
 // line, not a removal and an addition. [Change.Traffic] gives, for each
@@ -50,9 +57,9 @@
 //
 // [Plan.WriteText] writes a plan for people, like terraform plan: one block
 // per connector that changes (+ create, ~ change, - delete), its disabled
-// flag and route changes, then the traffic effect per tier; unknown
-// connectors marked "?"; a summary line; then the refused gates. Noop
-// connectors are only counted. Shares are whole percentages, except that a
+// flag and route changes, then the traffic effect per tier; refused
+// changes marked "!" with their reason; unknown connectors marked "?"; a
+// summary line; then the refused gates. Noop connectors are only counted. Shares are whole percentages, except that a
 // share strictly between 0% and 1% shows as "<1%" and one strictly between
 // 99% and 100% as ">99%". RenderOptions.Color adds ANSI colour to the
 // markers (green +, yellow ~, red -).
@@ -62,8 +69,8 @@
 // [Plan.WriteMarkdown] writes a plan as a pull-request comment, in
 // GitHub- and GitLab-flavoured Markdown, without colour: a heading with the
 // revision and the summary line of the text rendering; the refused gates;
-// the unknown connectors, each with its error when RenderOptions.Errors has
-// one; a table of the connectors that change (key, id, region, change); the
+// the refused changes with their reasons; the unknown connectors, each with
+// its error when RenderOptions.Errors has one; a table of the connectors that change (key, id, region, change); the
 // preflight results of the routes shown, once per route; then, per
 // connector, the lines of the text rendering (disabled flag, route changes,
 // traffic per tier) in a code block inside a collapsed <details> section.
@@ -86,8 +93,11 @@
 //	format_version  "1"
 //	revision        spec revision the plan was computed from ("" if not given)
 //	pending         true if applying the plan would write anything
-//	summary         counts: create, change, delete, noop, unknown
+//	summary         counts: create, change, delete, noop, refused, unknown
 //	unknown         keys of desired connectors without live state, sorted
+//	refused         changes refused one by one, not applied, sorted by key:
+//	  key, id, name, region, action   as in changes
+//	  reason          why the change is refused
 //	violations      refused gates, in Check order, each:
 //	  kind            "mass-change" | "traffic-loss" | "encryption"
 //	  keys            connector keys concerned, sorted

@@ -20,6 +20,7 @@ type (
 		Changes       []jsonChange    `json:"changes"`
 		FormatVersion string          `json:"format_version"`
 		Pending       bool            `json:"pending"`
+		Refused       []jsonRefusal   `json:"refused"`
 		Revision      string          `json:"revision"`
 		Summary       jsonSummary     `json:"summary"`
 		Unknown       []string        `json:"unknown"`
@@ -30,7 +31,16 @@ type (
 		Create  int `json:"create"`
 		Delete  int `json:"delete"`
 		Noop    int `json:"noop"`
+		Refused int `json:"refused"`
 		Unknown int `json:"unknown"`
+	}
+	jsonRefusal struct {
+		Action Action `json:"action"`
+		ID     string `json:"id"`
+		Key    string `json:"key"`
+		Name   string `json:"name"`
+		Reason string `json:"reason"`
+		Region string `json:"region"`
 	}
 	jsonChange struct {
 		Action   Action            `json:"action"`
@@ -97,13 +107,17 @@ func (p *Plan) WriteJSON(w io.Writer, o RenderOptions) error {
 		Changes:       []jsonChange{},
 		FormatVersion: FormatVersion,
 		Pending:       p.Pending(),
+		Refused:       []jsonRefusal{},
 		Revision:      o.Revision,
-		Summary:       jsonSummary{Change: s.Change, Create: s.Create, Delete: s.Delete, Noop: s.Noop, Unknown: s.Unknown},
+		Summary:       jsonSummary{Change: s.Change, Create: s.Create, Delete: s.Delete, Noop: s.Noop, Refused: s.Refused, Unknown: s.Unknown},
 		Unknown:       append([]string{}, p.Unknown...),
 		Violations:    []jsonViolation{},
 	}
 	for _, c := range p.Changes {
 		doc.Changes = append(doc.Changes, toJSONChange(c, o.Preflight))
+	}
+	for _, r := range p.Refused {
+		doc.Refused = append(doc.Refused, jsonRefusal{Action: r.Action, ID: r.ID, Key: r.Key, Name: r.Name, Reason: r.Reason, Region: r.Region})
 	}
 	for _, v := range p.Check(o.Gates) {
 		doc.Violations = append(doc.Violations, jsonViolation{Keys: v.Keys, Kind: v.Kind, Message: v.Message})

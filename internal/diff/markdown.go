@@ -23,11 +23,12 @@ const noteRoom = 1_000
 
 // WriteMarkdown renders p as a pull-request comment, in GitHub- and
 // GitLab-flavoured Markdown: a heading with the revision, the summary, the
-// refused gates, the connectors that could not be planned (with their
-// errors from RenderOptions.Errors), a table of the connectors that change,
-// the preflight results, then each connector's route changes and traffic
-// effect, as in the text rendering, in a collapsed <details> section. Noop
-// connectors are only counted. RenderOptions.Color is ignored.
+// refused gates, the refused changes with their reasons, the connectors
+// that could not be planned (with their errors from RenderOptions.Errors),
+// a table of the connectors that change, the preflight results, then each
+// connector's route changes and traffic effect, as in the text rendering,
+// in a collapsed <details> section. Noop connectors are only counted.
+// RenderOptions.Color is ignored.
 //
 // The output stays within MarkdownLimit: once an entry (a list item, a table
 // row, a connector's details) does not fit, it and every later one are left
@@ -42,6 +43,7 @@ func (p *Plan) WriteMarkdown(w io.Writer, o RenderOptions) error {
 	md := &mdDoc{}
 	md.add(mdHead(p, o.Revision))
 	md.left.violations = md.section("\n### Refused by safety gates\n\n", mdViolations(p.Check(o.Gates)))
+	md.left.refused = md.section("\n### Refused: not applied\n\n", mdRefused(p.Refused))
 	md.left.unknown = md.section("\n### Not planned: live state unknown\n\n", mdUnknown(p.Unknown, o.Errors))
 	md.left.rows = md.section("\n### Changes\n\n| Connector | ID | Region | Change |\n| --- | --- | --- | --- |\n", mdRows(changed))
 	md.left.preflight = md.section("\n### Preflight\n\n| Route | Result |\n| --- | --- |\n", mdPreflight(changed, o.Preflight))
@@ -87,7 +89,7 @@ func (md *mdDoc) section(heading string, entries []string) int {
 
 // mdLeftOut counts the entries of each section left out of the rendering.
 type mdLeftOut struct {
-	violations, unknown, rows, preflight, details int
+	violations, refused, unknown, rows, preflight, details int
 }
 
 // note is the closing note saying what was left out, or "".
@@ -98,6 +100,7 @@ func (l mdLeftOut) note() string {
 		one, plural string
 	}{
 		{l.violations, "refused gate", "refused gates"},
+		{l.refused, "refused connector", "refused connectors"},
 		{l.unknown, "unplanned connector", "unplanned connectors"},
 		{l.rows, "row of the changes table", "rows of the changes table"},
 		{l.preflight, "preflight result", "preflight results"},
@@ -125,7 +128,7 @@ func mdHead(p *Plan, rev string) string {
 	}
 	b.WriteString("\n\n**" + summaryLine(p.Summary()) + "**\n")
 	if !p.Pending() {
-		b.WriteString("\nNo changes: live origination matches the spec.\n")
+		b.WriteString("\n" + noChanges(p) + "\n")
 	}
 	return b.String()
 }
@@ -134,6 +137,14 @@ func mdViolations(vs []Violation) []string {
 	var out []string
 	for _, v := range vs {
 		out = append(out, fmt.Sprintf("- **%s**: %s\n", v.Kind, mdText(v.Message)))
+	}
+	return out
+}
+
+func mdRefused(rs []Refusal) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, "- "+mdCode(r.Key)+": "+refusedHeadline(r.Change)+" refused: "+mdText(r.Reason)+"\n")
 	}
 	return out
 }

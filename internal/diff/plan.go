@@ -59,6 +59,29 @@ type Plan struct {
 	// live map (not resolved or failed to read). They are not planned: the
 	// apply engine reports their errors itself.
 	Unknown []string
+	// Refused holds, sorted by key, the changes that were planned but will
+	// not be made, each with why (see Plan.Refuse). They are not in Changes.
+	Refused []Refusal
+}
+
+// Refusal is a planned change that will not be made: a rule of the service
+// would refuse the write, so the plan refuses it first.
+type Refusal struct {
+	Change
+	Reason string
+}
+
+// Refuse moves the change of connector key from Changes to Refused, with
+// reason. It reports whether Changes held it.
+func (p *Plan) Refuse(key, reason string) bool {
+	i := slices.IndexFunc(p.Changes, func(c Change) bool { return c.Key == key })
+	if i < 0 {
+		return false
+	}
+	p.Refused = append(p.Refused, Refusal{Change: p.Changes[i], Reason: reason})
+	p.Changes = slices.Delete(p.Changes, i, i+1)
+	slices.SortStableFunc(p.Refused, func(a, b Refusal) int { return cmp.Compare(a.Key, b.Key) })
+	return true
 }
 
 // Compute plans every desired connector against live, keyed by connector Key.
@@ -111,13 +134,13 @@ func ComputeOne(c schema.DesiredConnector, l Live) Change {
 
 // Summary counts the changes of a plan by kind.
 type Summary struct {
-	Create, Change, Delete, Noop, Unknown int
+	Create, Change, Delete, Noop, Unknown, Refused int
 }
 
 // Summary counts p's changes: a put on a connector without origination is a
-// create, any other put a change.
+// create, any other put a change. Refused changes are counted apart.
 func (p *Plan) Summary() Summary {
-	s := Summary{Unknown: len(p.Unknown)}
+	s := Summary{Unknown: len(p.Unknown), Refused: len(p.Refused)}
 	for _, c := range p.Changes {
 		switch {
 		case c.Action == Noop:

@@ -113,3 +113,32 @@ func TestSummaryAndPending(t *testing.T) {
 		t.Errorf("Pending for noop plan: got true, want false")
 	}
 }
+
+func TestRefuse(t *testing.T) {
+	a := orig(udp("h", 1, 1))
+	p := Compute(
+		[]schema.DesiredConnector{absent("b-delete"), conn("a-change", orig(udp("h", 1, 2))), conn("c-disable", disabled(orig(udp("h", 1, 1))))},
+		map[string]Live{"b-delete": live(a), "a-change": live(a), "c-disable": live(a)})
+	if !p.Refuse("c-disable", "why c") || !p.Refuse("b-delete", "why b") {
+		t.Fatalf("Refuse: got false for a planned change, want true")
+	}
+	if p.Refuse("b-delete", "again") || p.Refuse("missing", "never planned") {
+		t.Errorf("Refuse: got true for a key not in Changes, want false")
+	}
+	var keys []string
+	for _, r := range p.Refused {
+		keys = append(keys, r.Key+": "+string(r.Action)+": "+r.Reason)
+	}
+	if want := []string{"b-delete: delete: why b", "c-disable: put: why c"}; !slices.Equal(keys, want) {
+		t.Errorf("Refused: got %q, want %q", keys, want)
+	}
+	if len(p.Changes) != 1 || p.Changes[0].Key != "a-change" {
+		t.Errorf("Changes: got %+v, want only a-change", p.Changes)
+	}
+	if got, want := p.Summary(), (Summary{Change: 1, Refused: 2}); got != want {
+		t.Errorf("Summary: got %+v, want %+v", got, want)
+	}
+	if len(p.Check(Gates{})) != 0 {
+		t.Errorf("Check: got %v, want no violation: refused changes are not made", p.Check(Gates{}))
+	}
+}

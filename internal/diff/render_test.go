@@ -40,6 +40,28 @@ func mixedPlan() *Plan {
 	return Compute(desired, lv)
 }
 
+// ecReason is the refusal of a change that turns off origination while
+// emergency calling is configured.
+const ecReason = "emergency calling is configured for this Voice Connector: delete it before disabling or removing origination"
+
+// refusedPlan has a delete and a disable refused one by one, next to a
+// change that goes ahead.
+func refusedPlan() *Plan {
+	a := orig(udp("sbc1.example.com", 1, 50), udp("sbc2.example.com", 1, 50))
+	p := Compute([]schema.DesiredConnector{absent("gone"), conn("off", disabled(orig(udp("sbc1.example.com", 1, 50)))), conn("on", orig(udp("sbc1.example.com", 1, 100)))},
+		map[string]Live{"gone": {ID: "vc-gone", Origination: a}, "off": {ID: "vc-off", Origination: orig(udp("sbc1.example.com", 1, 50))}, "on": {ID: "vc-on", Origination: a}})
+	p.Refuse("off", ecReason)
+	p.Refuse("gone", ecReason)
+	return p
+}
+
+// refusedOnlyPlan writes nothing: its one change is refused.
+func refusedOnlyPlan() *Plan {
+	p := Compute([]schema.DesiredConnector{absent("gone")}, map[string]Live{"gone": {ID: "vc-gone", Origination: orig(udp("sbc1.example.com", 1, 50))}})
+	p.Refuse("gone", ecReason)
+	return p
+}
+
 // escapePlan has keys, ids, hosts and messages with characters Markdown
 // would misread.
 func escapePlan() *Plan {
@@ -80,6 +102,8 @@ func TestGolden(t *testing.T) {
 			"not-in-it": errors.New("never shown: not unknown"),
 		}}, true},
 		{"nochange", fleet(3, 0, 0), RenderOptions{Revision: "0123456789abcdef"}, false},
+		{"refused", refusedPlan(), RenderOptions{Revision: "abc123", Gates: Gates{AllowTrafficLoss: true}}, false},
+		{"refused_only", refusedOnlyPlan(), RenderOptions{Revision: "abc123"}, false},
 		{"masschange", fleet(10, 4, 1), RenderOptions{}, false},
 		{"escape", escapePlan(), RenderOptions{Revision: "`rev|1`", Errors: map[string]error{
 			"new\nline": errors.New("resolve: *two* names | `x` <b>\n#1 @ops [a](b) ~c~ $d$ & \\"),

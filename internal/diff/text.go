@@ -58,7 +58,7 @@ func (p *Plan) WriteText(w io.Writer, o RenderOptions) error {
 	pr.line("Voice Connector origination plan%s:", revision(o.Revision))
 	pr.line("")
 	if !p.Pending() {
-		pr.line("  No changes: live origination matches the spec.")
+		pr.line("  %s", noChanges(p))
 		pr.line("")
 	}
 	for _, c := range p.Changes {
@@ -67,15 +67,34 @@ func (p *Plan) WriteText(w io.Writer, o RenderOptions) error {
 			pr.line("")
 		}
 	}
+	for _, r := range p.Refused {
+		pr.line("  %s %s: %s refused: %s", pr.paint("!", ansiRed), ident(r.Change), refusedHeadline(r.Change), r.Reason)
+	}
 	for _, k := range p.Unknown {
 		pr.line("  %s %s: not planned, live state unknown", pr.paint("?", ansiYellow), k)
 	}
-	if len(p.Unknown) > 0 {
+	if len(p.Unknown)+len(p.Refused) > 0 {
 		pr.line("")
 	}
 	writeSummary(pr, p.Summary())
 	writeViolations(pr, p.Check(o.Gates))
 	return pr.err
+}
+
+// refusedHeadline says what a refused change would have done.
+func refusedHeadline(c Change) string {
+	if before, after, changed := c.DisabledChange(); changed && after && !before {
+		return "disable origination"
+	}
+	return headline(c)
+}
+
+// noChanges is the note of a plan that writes nothing.
+func noChanges(p *Plan) string {
+	if len(p.Refused) > 0 {
+		return "No changes to apply: the changes planned are refused."
+	}
+	return "No changes: live origination matches the spec."
 }
 
 func revision(r string) string {
@@ -91,12 +110,15 @@ func writeSummary(pr *printer, s Summary) {
 
 // summaryLine is the summary of the text and Markdown renderings.
 func summaryLine(s Summary) string {
-	unknown := ""
+	more := ""
+	if s.Refused > 0 {
+		more += fmt.Sprintf(", %d refused", s.Refused)
+	}
 	if s.Unknown > 0 {
-		unknown = fmt.Sprintf(", %d unknown", s.Unknown)
+		more += fmt.Sprintf(", %d unknown", s.Unknown)
 	}
 	return fmt.Sprintf("Plan: %d to create, %d to change, %d to delete, %d unchanged%s.",
-		s.Create, s.Change, s.Delete, s.Noop, unknown)
+		s.Create, s.Change, s.Delete, s.Noop, more)
 }
 
 func writeViolations(pr *printer, vs []Violation) {

@@ -53,6 +53,16 @@ type world struct {
 	client *chime.Client
 }
 
+// eachUnconfigured runs fn under both of the simulator's answers for a
+// connector without origination (200 {} and 404 NotFoundException): the
+// service documents neither, and an import must not depend on which.
+func eachUnconfigured(t *testing.T, fn func(t *testing.T, u sim.Unconfigured)) {
+	t.Helper()
+	for _, u := range []sim.Unconfigured{sim.UnconfiguredEmpty, sim.UnconfiguredNotFound} {
+		t.Run(string(u), func(t *testing.T) { fn(t, u) })
+	}
+}
+
 func newWorld(t *testing.T, simOpts sim.Config, chimeOpts chime.ClientOptions) world {
 	t.Helper()
 	simtest.Isolate(t)

@@ -37,8 +37,14 @@ func smallFleet(t *testing.T, w world) {
 		udp("sbc1.lon.example.com", 1, 60), udp("sbc2.lon.example.com", 1, 30), udp("sbc3.lon.example.com", 1, 10)))
 }
 
+// TestImportGolden: the same files under both answers for a connector
+// without origination.
 func TestImportGolden(t *testing.T) {
-	w := newWorld(t, sim.Config{}, chime.ClientOptions{})
+	eachUnconfigured(t, testImportGolden)
+}
+
+func testImportGolden(t *testing.T, u sim.Unconfigured) {
+	w := newWorld(t, sim.Config{Unconfigured: u}, chime.ClientOptions{})
 	smallFleet(t, w)
 	for _, skip := range []bool{false, true} {
 		name := map[bool]string{false: "all", true: "skip-unconfigured"}[skip]
@@ -158,7 +164,11 @@ func TestProblems(t *testing.T) {
 }
 
 func TestSelect(t *testing.T) {
-	w := newWorld(t, sim.Config{}, chime.ClientOptions{})
+	eachUnconfigured(t, testSelect)
+}
+
+func testSelect(t *testing.T, u sim.Unconfigured) {
+	w := newWorld(t, sim.Config{Unconfigured: u}, chime.ClientOptions{})
 	id := func(n int) string { return testID("select", n) }
 	w.add(t, id(1), "alpha", "us-east-1", routes(udp("a.example.com", 1, 100)))
 	w.add(t, id(2), "twin", "us-east-1", nil)

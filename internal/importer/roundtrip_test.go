@@ -100,7 +100,11 @@ func liveOrigination(region, i int) *origination.Origination {
 // without error, and planning it against the same live state changes
 // nothing, so that applying it writes nothing.
 func TestRoundTrip(t *testing.T) {
-	w := newWorld(t, sim.Config{}, chime.ClientOptions{})
+	eachUnconfigured(t, testRoundTrip)
+}
+
+func testRoundTrip(t *testing.T, u sim.Unconfigured) {
+	w := newWorld(t, sim.Config{Unconfigured: u}, chime.ClientOptions{})
 	const perRegion = 105
 	unconfigured := liveFleet(t, w, perRegion)
 	total := perRegion * len(fleetRegions)
@@ -115,7 +119,15 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("imported %d connectors in %d regions in %v", total, len(fleetRegions), time.Since(start).Round(time.Millisecond))
-	if got, want := w.calls(), map[string]int64{opList: int64(len(fleetRegions) * 2), opGet: int64(total)}; !maps.Equal(got, want) {
+	// Under notfound, each connector without origination answers 404, which
+	// the port tells from a missing connector with one GetVoiceConnector.
+	told := map[string]int64{}
+	if u == sim.UnconfiguredNotFound {
+		told[opGetVC] = int64(unconfigured)
+	}
+	want := map[string]int64{opList: int64(len(fleetRegions) * 2), opGet: int64(total)}
+	maps.Copy(want, told)
+	if got := w.calls(); !maps.Equal(got, want) {
 		t.Errorf("import made calls %v, want %v (100 connectors a page, only reads)", got, want)
 	}
 	if len(progress) != total+1 || progress[0] != [2]int{0, total} || progress[total] != [2]int{total, total} {
@@ -170,8 +182,8 @@ func TestRoundTrip(t *testing.T) {
 	if n := res.Count(reconcile.StatusUnchanged); n != total || !res.Converged() {
 		t.Errorf("apply: %d unchanged, converged %v; want %d unchanged", n, res.Converged(), total)
 	}
-	if got := w.calls(); got[opPut] != 0 || got[opDelete] != 0 || got[opGetVC] != 0 {
-		t.Errorf("plan and apply made calls %v, want only reads of originations", got)
+	if got := w.calls(); got[opPut] != 0 || got[opDelete] != 0 || got[opGetVC] != told[opGetVC] {
+		t.Errorf("plan and apply made calls %v, want only reads of originations (and %d GetVoiceConnector)", got, told[opGetVC])
 	}
 	t.Logf("%d connectors, %d of them without origination: plan noop, apply wrote nothing", total, unconfigured)
 }
@@ -211,7 +223,11 @@ func (s shuffled) ListConnectors(ctx context.Context, region string) ([]chime.Vo
 }
 
 func TestDeterministic(t *testing.T) {
-	w := newWorld(t, sim.Config{}, chime.ClientOptions{})
+	eachUnconfigured(t, testDeterministic)
+}
+
+func testDeterministic(t *testing.T, u sim.Unconfigured) {
+	w := newWorld(t, sim.Config{Unconfigured: u}, chime.ClientOptions{})
 	liveFleet(t, w, 40)
 	opts := Options{Regions: fleetRegions, Concurrency: 3}
 	first, err := Import(t.Context(), w.client, opts)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/origination"
 )
@@ -37,7 +38,11 @@ func (e *Engine) Apply(ctx context.Context, p *Planned, opts ApplyOptions) (*Res
 	r := &Result{Revision: p.Revision}
 	for key, err := range p.Errors {
 		d := p.Desired[key]
-		r.Outcomes = append(r.Outcomes, Outcome{Key: key, ID: d.ID, Region: d.Region}.fail(err))
+		o := Outcome{Key: key, ID: d.ID, Region: d.Region}
+		if i := slices.IndexFunc(p.Plan.Refused, func(r diff.Refusal) bool { return r.Key == key }); i >= 0 {
+			o.ID, o.Before = p.Plan.Refused[i].ID, p.Plan.Refused[i].Before
+		}
+		r.Outcomes = append(r.Outcomes, o.fail(err))
 	}
 	changes := p.Plan.Changes
 	out := make([]Outcome, len(changes))
@@ -59,7 +64,8 @@ func (e *Engine) applyOne(ctx context.Context, p *Planned, ch diff.Change, opts 
 	if stopped(opts.Stop) || ctx.Err() != nil {
 		return o.fail(errors.New("not started: the reconciler is stopping"))
 	}
-	live, err := e.api.GetOrigination(ctx, ch.Region, ch.ID)
+	// The plan found the connector: a NotFound now means no origination.
+	live, err := e.api.GetOriginationOf(ctx, connector(ch))
 	if err != nil {
 		return o.fail(fmt.Errorf("read before writing: %w", err))
 	}
@@ -85,7 +91,9 @@ func (e *Engine) applyOne(ctx context.Context, p *Planned, ch diff.Change, opts 
 }
 
 // replan plans a connector anew when its live origination changed since the
-// plan: someone else wrote it.
+// plan: someone else wrote it. The new change turns origination off only if
+// the planned one did (the spec says disabled or absent), and the plan read
+// emergency calling for that one already.
 func (e *Engine) replan(p *Planned, ch diff.Change, live *origination.Origination, g diff.Gates) (diff.Change, error) {
 	next := diff.ComputeOne(p.Desired[ch.Key], diff.Live{ID: ch.ID, RequireEncryption: ch.RequireEncryption, Origination: live})
 	e.log.Warn("origination changed since the plan, planning it again", attrRevision, p.Revision, attrKey, ch.Key, attrID, ch.ID,
@@ -96,8 +104,16 @@ func (e *Engine) replan(p *Planned, ch diff.Change, live *origination.Originatio
 	return next, nil
 }
 
+// connector is the connector of a planned change: the plan found it, by
+// listing or GetVoiceConnector, so it exists.
+func connector(ch diff.Change) chime.VoiceConnector {
+	return chime.VoiceConnector{ID: ch.ID, Region: ch.Region}
+}
+
 // write makes the change and confirms that the service holds the desired
-// state: the Put's answer, or a read-back when there is none to check.
+// state: the Put's answer, or a read-back when there is none to check. The
+// port's errors name the call ("put origination of ..."); a refusal over
+// the route quota also says what to do.
 func (e *Engine) write(ctx context.Context, ch diff.Change) error {
 	var got *origination.Origination
 	var err error
@@ -105,20 +121,32 @@ func (e *Engine) write(ctx context.Context, ch diff.Change) error {
 	case diff.Put:
 		got, err = e.api.PutOrigination(ctx, ch.Region, ch.ID, ch.After)
 		if err == nil && got == nil {
-			got, err = e.api.GetOrigination(ctx, ch.Region, ch.ID)
+			got, err = e.api.GetOriginationOf(ctx, connector(ch))
 		}
 	case diff.Delete:
 		if err = e.api.DeleteOrigination(ctx, ch.Region, ch.ID); err == nil {
-			got, err = e.api.GetOrigination(ctx, ch.Region, ch.ID)
+			got, err = e.api.GetOriginationOf(ctx, connector(ch))
 		}
 	}
 	switch {
 	case err != nil:
-		return fmt.Errorf("%s: %w", ch.Action, err)
+		return e.explain(err)
 	case !origination.Equal(got, ch.After):
 		return fmt.Errorf("%s: the service holds %s, not the desired %s", ch.Action, got, ch.After)
 	}
 	return nil
+}
+
+// explain adds to a refusal over the route quota which flag to lower: the
+// spec passed --max-routes, so the account's quota is below it.
+func (e *Engine) explain(err error) error {
+	if _, ok := errors.AsType[*chime.RouteQuotaError](err); !ok {
+		return err
+	}
+	if e.maxRoutes == 0 {
+		return fmt.Errorf("%w; your account's quota is lower than --max-routes: lower --max-routes or ask AWS for more", err)
+	}
+	return fmt.Errorf("%w; your account's quota is lower than --max-routes %d: lower --max-routes or ask AWS for more", err, e.maxRoutes)
 }
 
 func stopped(stop <-chan struct{}) bool {

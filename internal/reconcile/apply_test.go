@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -22,7 +23,28 @@ const (
 	opGet    = "GetVoiceConnectorOrigination"
 	opPut    = "PutVoiceConnectorOrigination"
 	opDelete = "DeleteVoiceConnectorOrigination"
+	opGetEC  = "GetVoiceConnectorEmergencyCallingConfiguration"
 )
+
+// eachUnconfigured runs fn under both of the simulator's answers for a
+// connector without origination (200 {} and 404 NotFoundException): the
+// service documents neither, and the results must not depend on which.
+func eachUnconfigured(t *testing.T, fn func(t *testing.T, u sim.Unconfigured)) {
+	t.Helper()
+	for _, u := range []sim.Unconfigured{sim.UnconfiguredEmpty, sim.UnconfiguredNotFound} {
+		t.Run(string(u), func(t *testing.T) { fn(t, u) })
+	}
+}
+
+// outcomes renders a result's outcomes as "key status action", sorted by
+// key, to compare results across runs.
+func outcomes(r *Result) string {
+	var b strings.Builder
+	for _, o := range r.Outcomes {
+		fmt.Fprintf(&b, "%s %s %s; ", o.Key, o.Status, o.Action)
+	}
+	return b.String()
+}
 
 func route(host string, prio, weight int) origination.Route {
 	return origination.Route{Host: host, Port: 5060, Protocol: origination.UDP, Priority: prio, Weight: weight}
@@ -73,7 +95,7 @@ func (e env) calls() map[string]int64 {
 	s := e.w.Sim.Stats()
 	e.w.Sim.ResetStats()
 	out := map[string]int64{}
-	for _, op := range []string{opList, opGetVC, opGet, opPut, opDelete} {
+	for _, op := range []string{opList, opGetVC, opGet, opPut, opDelete, opGetEC} {
 		if n := s.Calls(op); n > 0 {
 			out[op] = n
 		}
@@ -102,39 +124,67 @@ func (e env) assertConverged(t *testing.T, desired []schema.DesiredConnector) {
 }
 
 // TestApplyLifecycle walks the judged scenario: apply, re-apply, one weight,
-// reorder, absent, drift.
+// reorder, absent on a configured connector, drift, absent on an
+// unconfigured one; under both answers of the simulator for a connector
+// without origination, with the same results.
 func TestApplyLifecycle(t *testing.T) {
-	e := newEnv(t, sim.Config{}, chime.ClientOptions{})
+	results := map[sim.Unconfigured][]string{}
+	eachUnconfigured(t, func(t *testing.T, u sim.Unconfigured) {
+		results[u] = applyLifecycle(t, u)
+	})
+	if e, n := results[sim.UnconfiguredEmpty], results[sim.UnconfiguredNotFound]; !slices.Equal(e, n) {
+		t.Errorf("results differ:\nempty    %q\nnotfound %q", e, n)
+	}
+}
+
+func applyLifecycle(t *testing.T, u sim.Unconfigured) []string {
+	e := newEnv(t, sim.Config{Unconfigured: u}, chime.ClientOptions{})
+	notFound := u == sim.UnconfiguredNotFound
 	cs := e.w.Connectors(t, "us-east-1", "vc", 5)
 	desired := fleet(cs)
+	var results []string
 
 	r := e.apply(t, desired, diff.Gates{})
+	results = append(results, outcomes(r))
 	if !r.Converged() || r.Count(StatusApplied) != 5 {
 		t.Fatalf("first apply: got %d applied, converged %v: %+v", r.Count(StatusApplied), r.Converged(), r.Outcomes)
 	}
 	e.assertConverged(t, desired)
-	wantCalls(t, "first apply", e.calls(), map[string]int64{opGetVC: 5, opGet: 10, opPut: 5})
+	want := map[string]int64{opGetVC: 5, opGet: 10, opPut: 5}
+	if notFound {
+		// The plan's read of each connector named by id answers 404, which
+		// the port tells from a missing connector with GetVoiceConnector;
+		// the engine, which does not see that answer, asks once more to
+		// learn the encryption setting. The read before writing knows the
+		// connector exists and does not ask.
+		want[opGetVC] = 10
+	}
+	wantCalls(t, "first apply", e.calls(), want)
 
 	r = e.apply(t, desired, diff.Gates{})
+	results = append(results, outcomes(r))
 	if r.Count(StatusUnchanged) != 5 {
 		t.Errorf("second apply: got %d unchanged, want 5", r.Count(StatusUnchanged))
 	}
 	wantCalls(t, "second apply makes only reads", e.calls(), map[string]int64{opGet: 5})
 
 	desired[2].Origination.Routes[0].Weight = 80
-	e.apply(t, desired, diff.Gates{})
+	results = append(results, outcomes(e.apply(t, desired, diff.Gates{})))
 	// The engine remembers each connector from the first apply: no GetVoiceConnector again.
 	wantCalls(t, "one weight changed", e.calls(), map[string]int64{opGet: 6, opPut: 1})
 	e.assertConverged(t, desired)
 
 	slices.Reverse(desired[3].Origination.Routes)
-	e.apply(t, desired, diff.Gates{})
+	results = append(results, outcomes(e.apply(t, desired, diff.Gates{})))
 	wantCalls(t, "routes reordered", e.calls(), map[string]int64{opGet: 5})
 
 	desired[4].Origination, desired[4].Absent = nil, true
-	e.apply(t, desired, diff.Gates{AllowTrafficLoss: true})
-	// Plan reads 5, then one read before and one read back after the delete.
-	wantCalls(t, "one absent", e.calls(), map[string]int64{opGet: 7, opDelete: 1})
+	results = append(results, outcomes(e.apply(t, desired, diff.Gates{AllowTrafficLoss: true})))
+	// Plan reads 5 and the emergency calling configuration of the one
+	// connector whose origination goes, then one read before and one read
+	// back after the delete (which answers 404 under notfound: the
+	// connector is known to exist, so no GetVoiceConnector).
+	wantCalls(t, "one absent", e.calls(), map[string]int64{opGet: 7, opDelete: 1, opGetEC: 1})
 	if got := e.w.Origination(t, cs[4].ID); got != nil {
 		t.Errorf("absent connector still has %s", got)
 	}
@@ -145,32 +195,129 @@ func TestApplyLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = e.apply(t, desired, diff.Gates{})
-	wantCalls(t, "drift reverted", e.calls(), map[string]int64{opGet: 6, opPut: 1})
-	if r.Count(StatusApplied) != 1 {
-		t.Errorf("drift: got %d applied, want 1", r.Count(StatusApplied))
+	results = append(results, outcomes(r))
+	// vc-0004 is absent and has no origination: a noop. Under notfound its
+	// read answers 404, told from a missing connector by GetVoiceConnector.
+	want = map[string]int64{opGet: 6, opPut: 1}
+	if notFound {
+		want[opGetVC] = 1
+	}
+	wantCalls(t, "drift reverted", e.calls(), want)
+	if r.Count(StatusApplied) != 1 || r.Count(StatusUnchanged) != 4 {
+		t.Errorf("drift: got %d applied and %d unchanged, want 1 and 4", r.Count(StatusApplied), r.Count(StatusUnchanged))
 	}
 	e.assertConverged(t, desired[:4])
+	return results
+}
+
+// TestAbsentOnUnconfigured: absent: true on connectors that never had
+// origination changes nothing and reads no emergency calling, under both
+// answers for no origination.
+func TestAbsentOnUnconfigured(t *testing.T) {
+	eachUnconfigured(t, func(t *testing.T, u sim.Unconfigured) {
+		e := newEnv(t, sim.Config{Unconfigured: u}, chime.ClientOptions{})
+		cs := e.w.Connectors(t, "us-east-1", "vc", 2)
+		desired := []schema.DesiredConnector{
+			{Key: "by-id", ID: cs[0].ID, Region: "us-east-1", Absent: true},
+			{Key: "by-name", Name: cs[1].Name, Region: "us-east-1", Absent: true},
+		}
+		r := e.apply(t, desired, diff.Gates{})
+		if got, want := outcomes(r), "by-id unchanged noop; by-name unchanged noop; "; got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+		want := map[string]int64{opList: 1, opGet: 2}
+		if u == sim.UnconfiguredNotFound {
+			want[opGetVC] = 1 // the connector named by id was not listed
+		}
+		wantCalls(t, "absent on unconfigured", e.calls(), want)
+	})
+}
+
+// TestDeleteOfUnconfiguredSucceeds: when someone deletes the origination
+// between the read before writing and the delete, the delete of nothing
+// succeeds (under notfound it answers 404 and the port checks that the
+// connector exists), and the read-back confirms that none is left.
+func TestDeleteOfUnconfiguredSucceeds(t *testing.T) {
+	eachUnconfigured(t, func(t *testing.T, u sim.Unconfigured) {
+		simtest.Isolate(t)
+		w := simtest.Start(t, sim.Config{Unconfigured: u})
+		cs := w.Connectors(t, "us-east-1", "vc", 1)
+		if err := w.Sim.SetOrigination(cs[0].ID, fleet(cs)[0].Origination); err != nil {
+			t.Fatal(err)
+		}
+		api := deleteRace{Client: w.Client(t, chime.ClientOptions{Backoff: simtest.NoWait}), sim: w.Sim}
+		eng := New(api, nil, 1)
+		desired := []schema.DesiredConnector{{Key: "vc", ID: cs[0].ID, Region: "us-east-1", Absent: true}}
+		p, err := eng.Plan(t.Context(), "rev", desired)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Sim.ResetStats()
+		r, err := eng.Apply(t.Context(), p, ApplyOptions{Gates: diff.Gates{AllowTrafficLoss: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := outcomes(r), "vc applied delete; "; got != want {
+			t.Errorf("got %q (%v), want %q", got, r.Outcomes[0].Err, want)
+		}
+		st := w.Sim.Stats()
+		wantStatus := 204
+		if u == sim.UnconfiguredNotFound {
+			wantStatus = 404
+		}
+		if st.Count(opDelete, wantStatus) != 1 || st.Calls(opGet) != 2 {
+			t.Errorf("got %d deletes answered %d and %d reads, want 1 and 2 (before and back)", st.Count(opDelete, wantStatus), wantStatus, st.Calls(opGet))
+		}
+		// The 404 of the delete is told from a missing connector.
+		if got, want := st.Calls(opGetVC), int64(wantStatus/404); got != want {
+			t.Errorf("got %d GetVoiceConnector, want %d", got, want)
+		}
+	})
+}
+
+// deleteRace deletes the origination in the simulator just before the
+// engine's delete, as another writer would.
+type deleteRace struct {
+	*chime.Client
+	sim *sim.Service
+}
+
+func (d deleteRace) DeleteOrigination(ctx context.Context, region, id string) error {
+	if err := d.sim.SetOrigination(id, nil); err != nil {
+		return err
+	}
+	return d.Client.DeleteOrigination(ctx, region, id)
 }
 
 // TestUnnamedConnectorsUntouched: connectors not in the spec are neither read nor written.
 func TestUnnamedConnectorsUntouched(t *testing.T) {
-	e := newEnv(t, sim.Config{}, chime.ClientOptions{})
-	cs := e.w.Connectors(t, "us-east-1", "vc", 3)
-	other := &origination.Origination{Routes: []origination.Route{route("other.example.com", 1, 1)}}
-	if err := e.w.Sim.SetOrigination(cs[2].ID, other); err != nil {
-		t.Fatal(err)
-	}
-	e.calls()
-	e.apply(t, fleet(cs[:2]), diff.Gates{})
-	if got := e.w.Origination(t, cs[2].ID); !origination.Equal(got, other) {
-		t.Errorf("unnamed connector changed to %s", got)
-	}
-	wantCalls(t, "two named", e.calls(), map[string]int64{opGetVC: 2, opGet: 4, opPut: 2})
+	eachUnconfigured(t, func(t *testing.T, u sim.Unconfigured) {
+		e := newEnv(t, sim.Config{Unconfigured: u}, chime.ClientOptions{})
+		cs := e.w.Connectors(t, "us-east-1", "vc", 3)
+		other := &origination.Origination{Routes: []origination.Route{route("other.example.com", 1, 1)}}
+		if err := e.w.Sim.SetOrigination(cs[2].ID, other); err != nil {
+			t.Fatal(err)
+		}
+		e.calls()
+		e.apply(t, fleet(cs[:2]), diff.Gates{})
+		if got := e.w.Origination(t, cs[2].ID); !origination.Equal(got, other) {
+			t.Errorf("unnamed connector changed to %s", got)
+		}
+		want := map[string]int64{opGetVC: 2, opGet: 4, opPut: 2}
+		if u == sim.UnconfiguredNotFound {
+			want[opGetVC] = 4 // see TestApplyLifecycle
+		}
+		wantCalls(t, "two named", e.calls(), want)
+	})
 }
 
 // TestResolveByName: one listing per region, clear errors for 0 or 2 matches.
 func TestResolveByName(t *testing.T) {
-	e := newEnv(t, sim.Config{}, chime.ClientOptions{})
+	eachUnconfigured(t, testResolveByName)
+}
+
+func testResolveByName(t *testing.T, u sim.Unconfigured) {
+	e := newEnv(t, sim.Config{Unconfigured: u}, chime.ClientOptions{})
 	e.w.Connectors(t, "us-east-1", "east", 3)
 	west := e.w.Connectors(t, "us-west-2", "west", 2)
 	if _, err := e.w.Sim.CreateConnector("twin", "us-east-1", false); err != nil {
@@ -189,6 +336,7 @@ func TestResolveByName(t *testing.T) {
 	}
 	e.calls()
 	r := e.apply(t, desired, diff.Gates{})
+	// Listed connectors exist: a 404 of their origination means none, without GetVoiceConnector.
 	wantCalls(t, "by name", e.calls(), map[string]int64{opList: 2, opGet: 6, opPut: 3})
 	if got := e.w.Origination(t, west[0].ID); !origination.Equal(got, o) {
 		t.Errorf("west-0000 holds %s, want %s", got, o)
@@ -205,25 +353,38 @@ func TestResolveByName(t *testing.T) {
 	}
 }
 
-// TestUnknownID: a connector id that does not exist fails alone, clearly.
+// TestUnknownID: a connector id that does not exist fails alone, clearly,
+// whether the spec gives it origination or says absent: a missing connector
+// is never taken for one without origination.
 func TestUnknownID(t *testing.T) {
-	e := newEnv(t, sim.Config{}, chime.ClientOptions{})
-	cs := e.w.Connectors(t, "us-east-1", "vc", 1)
-	desired := fleet(cs)
-	desired = append(desired, schema.DesiredConnector{Key: "ghost", ID: "ghost0000000000000000a", Region: "us-east-1", Origination: desired[0].Origination})
-	r := e.apply(t, desired, diff.Gates{})
-	if r.Converged() || r.Count(StatusApplied) != 1 {
-		t.Fatalf("got %+v, want vc applied and ghost failed", r.Outcomes)
-	}
-	if got := r.Outcomes[0]; got.Key != "ghost" || !strings.Contains(got.Error, "not found in us-east-1") {
-		t.Errorf("got %+v, want ghost not found", got)
-	}
+	eachUnconfigured(t, func(t *testing.T, u sim.Unconfigured) {
+		e := newEnv(t, sim.Config{Unconfigured: u}, chime.ClientOptions{})
+		cs := e.w.Connectors(t, "us-east-1", "vc", 1)
+		desired := fleet(cs)
+		desired = append(desired,
+			schema.DesiredConnector{Key: "ghost", ID: "ghost0000000000000000a", Region: "us-east-1", Origination: desired[0].Origination},
+			schema.DesiredConnector{Key: "ghost-absent", ID: "ghost0000000000000000b", Region: "us-east-1", Absent: true})
+		r := e.apply(t, desired, diff.Gates{})
+		if got, want := outcomes(r), "ghost failed ; ghost-absent failed ; vc-0000 applied put; "; got != want {
+			t.Fatalf("got %q, want %q", got, want)
+		}
+		for _, o := range r.Outcomes[:2] {
+			want := "get origination of " + o.ID + " in us-east-1: the voice connector does not exist: NotFoundException: voice connector " + o.ID + " not found in region us-east-1"
+			if o.Error != want || !chime.IsNotFound(o.Err) {
+				t.Errorf("%s: got %q, want %q", o.Key, o.Error, want)
+			}
+		}
+	})
 }
 
 // TestReplanOnConcurrentChange: a change made between plan and write is
 // not written over blindly.
 func TestReplanOnConcurrentChange(t *testing.T) {
-	e := newEnv(t, sim.Config{}, chime.ClientOptions{})
+	eachUnconfigured(t, testReplanOnConcurrentChange)
+}
+
+func testReplanOnConcurrentChange(t *testing.T, u sim.Unconfigured) {
+	e := newEnv(t, sim.Config{Unconfigured: u}, chime.ClientOptions{})
 	cs := e.w.Connectors(t, "us-east-1", "vc", 3)
 	desired := fleet(cs)
 	p, err := e.eng.Plan(t.Context(), "rev", desired)
@@ -269,7 +430,11 @@ func TestReplanOnConcurrentChange(t *testing.T) {
 
 // TestGatesRefuseWholePlan: a refused plan writes nothing.
 func TestGatesRefuseWholePlan(t *testing.T) {
-	e := newEnv(t, sim.Config{}, chime.ClientOptions{})
+	eachUnconfigured(t, testGatesRefuseWholePlan)
+}
+
+func testGatesRefuseWholePlan(t *testing.T, u sim.Unconfigured) {
+	e := newEnv(t, sim.Config{Unconfigured: u}, chime.ClientOptions{})
 	cs := e.w.Connectors(t, "us-east-1", "vc", 2)
 	desired := fleet(cs)
 	e.apply(t, desired, diff.Gates{})

@@ -13,9 +13,13 @@ import (
 type API interface {
 	ListConnectors(ctx context.Context, region string) ([]chime.VoiceConnector, error)
 	GetConnector(ctx context.Context, region, id string) (chime.VoiceConnector, error)
+	// GetOrigination tells a connector without origination from a missing
+	// one; GetOriginationOf, for a connector known to exist, does not ask.
 	GetOrigination(ctx context.Context, region, id string) (*origination.Origination, error)
+	GetOriginationOf(ctx context.Context, vc chime.VoiceConnector) (*origination.Origination, error)
 	PutOrigination(ctx context.Context, region, id string, o *origination.Origination) (*origination.Origination, error)
 	DeleteOrigination(ctx context.Context, region, id string) error
+	EmergencyCallingConfigured(ctx context.Context, region, id string) (bool, error)
 }
 
 var _ API = (*chime.Client)(nil)
@@ -33,6 +37,7 @@ type Engine struct {
 
 	preflightMode PreflightMode
 	preflight     PreflightFunc
+	maxRoutes     int // --max-routes, for the message of a refusal over the route quota; 0 = not known
 
 	mu    sync.Mutex
 	known map[string]chime.VoiceConnector // by id: what listings and GetConnector said
@@ -49,6 +54,12 @@ func New(api API, log *slog.Logger, concurrency int) *Engine {
 	}
 	return &Engine{api: api, log: log, concurrency: concurrency, known: map[string]chime.VoiceConnector{}}
 }
+
+// SetMaxRoutes tells the engine the routes per connector the spec was
+// checked against (--max-routes), so that a write the service refuses for
+// the account's route quota says which flag to lower. Call it before the
+// engine is used.
+func (e *Engine) SetMaxRoutes(n int) { e.maxRoutes = n }
 
 // remember keeps what the service said of connectors, so that a daemon asks
 // GetVoiceConnector once per connector, not once per change. Whether a

@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -19,7 +20,9 @@ type Planned struct {
 	// Desired by connector key, for re-planning a connector before writing.
 	Desired map[string]schema.DesiredConnector
 	// Errors by connector key: connectors that could not be resolved or
-	// read, and so are not in Plan.Changes (they are in Plan.Unknown).
+	// read, and so are not in Plan.Changes (they are in Plan.Unknown), and
+	// connectors whose change is refused (in Plan.Refused, the error being
+	// the reason, e.g. ErrEmergencyCalling). Apply fails them all.
 	Errors map[string]error
 	// Preflight holds the preflight results of the added and changed
 	// routes, when the engine checks them (see SetPreflight).
@@ -50,6 +53,7 @@ func (e *Engine) Plan(ctx context.Context, revision string, desired []schema.Des
 	}
 	p.Plan = diff.Compute(desired, byKey)
 	e.checkTargets(ctx, p, ids)
+	e.checkEmergencyCalling(ctx, p)
 	e.checkRoutes(ctx, p)
 	return p, ctx.Err()
 }
@@ -121,7 +125,14 @@ func (e *Engine) read(ctx context.Context, c schema.DesiredConnector, r resolved
 	if known, ok := e.lookupKnown(vc.ID); ok && !listed {
 		vc.RequireEncryption = known.RequireEncryption
 	}
-	o, err := e.api.GetOrigination(ctx, c.Region, vc.ID)
+	// A listed connector exists; one named by id may not, and the read
+	// must tell a missing connector from one without origination.
+	var o *origination.Origination
+	if listed {
+		o, err = e.api.GetOriginationOf(ctx, vc)
+	} else {
+		o, err = e.api.GetOrigination(ctx, c.Region, vc.ID)
+	}
 	if err != nil {
 		return diff.Live{}, err
 	}
@@ -169,6 +180,68 @@ func (e *Engine) checkTargets(ctx context.Context, p *Planned, r resolved) {
 	}
 	p.Plan.Changes = kept
 	slices.Sort(p.Plan.Unknown)
+}
+
+// ErrEmergencyCalling is the reason a change that deletes or disables the
+// origination of a connector with an emergency calling configuration is
+// refused: the service would refuse it.
+var ErrEmergencyCalling = errors.New("emergency calling is configured for this Voice Connector: delete it before disabling or removing origination")
+
+// turnsOff reports whether ch deletes origination or writes it disabled,
+// which the service refuses while emergency calling is configured. A put
+// that keeps origination disabled writes Disabled true again and is refused
+// just the same.
+func turnsOff(ch diff.Change) bool {
+	return ch.Action == diff.Delete || (ch.Action == diff.Put && ch.After.Disabled)
+}
+
+// checkEmergencyCalling reads the emergency calling configuration of the
+// connectors whose change turns origination off, and of no other, and
+// refuses those changes where one is configured: the connector shows as
+// refused in the plan, with its reason in Errors, instead of failing in
+// the middle of an apply.
+func (e *Engine) checkEmergencyCalling(ctx context.Context, p *Planned) {
+	var off []diff.Change
+	for _, ch := range p.Plan.Changes {
+		if turnsOff(ch) {
+			off = append(off, ch)
+		}
+	}
+	errs := make([]error, len(off))
+	e.each(ctx, len(off), func(i int) {
+		errs[i] = e.emergencyCalling(ctx, off[i])
+	})
+	for i, ch := range off {
+		switch {
+		case errors.Is(errs[i], ErrEmergencyCalling):
+			p.Plan.Refuse(ch.Key, errs[i].Error())
+			p.Errors[ch.Key] = errs[i]
+		case errs[i] != nil:
+			p.unplanned(ch.Key, errs[i])
+		}
+	}
+}
+
+// unplanned takes the change of connector key out of the plan, which could
+// not be completed for err: the connector is unknown.
+func (p *Planned) unplanned(key string, err error) {
+	p.Plan.Changes = slices.DeleteFunc(p.Plan.Changes, func(c diff.Change) bool { return c.Key == key })
+	p.Errors[key] = err
+	p.Plan.Unknown = append(p.Plan.Unknown, key)
+	slices.Sort(p.Plan.Unknown)
+}
+
+// emergencyCalling returns ErrEmergencyCalling if the connector of ch has
+// an emergency calling configuration, an error if that cannot be read.
+func (e *Engine) emergencyCalling(ctx context.Context, ch diff.Change) error {
+	configured, err := e.api.EmergencyCallingConfigured(ctx, ch.Region, ch.ID)
+	switch {
+	case err != nil:
+		return fmt.Errorf("read emergency calling before turning origination off: %w", err)
+	case configured:
+		return ErrEmergencyCalling
+	}
+	return nil
 }
 
 // Failed reports whether some connector could not be planned.
