@@ -18,7 +18,9 @@ import (
 // import never writes to the service.
 type LiveReader interface {
 	ListConnectors(ctx context.Context, region string) ([]chime.VoiceConnector, error)
-	GetOrigination(ctx context.Context, region, id string) (*origination.Origination, error)
+	// GetOriginationOf reads a connector just listed, which exists: a
+	// NotFoundException then means no origination, without asking again.
+	GetOriginationOf(ctx context.Context, vc chime.VoiceConnector) (*origination.Origination, error)
 }
 
 var _ LiveReader = (*chime.Client)(nil)
@@ -209,7 +211,7 @@ func read(ctx context.Context, api LiveReader, cs []*connector, opts Options) er
 	for range min(opts.Concurrency, len(cs)) {
 		wg.Go(func() {
 			for c := range next {
-				o, err := api.GetOrigination(ctx, c.Region, c.ID)
+				o, err := api.GetOriginationOf(ctx, c.VoiceConnector)
 				mu.Lock()
 				switch {
 				case err != nil && ctx.Err() == nil:
