@@ -10,6 +10,7 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)      # promtool check 
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)  # systemd-analyze verify / security
 command -v chromium >/dev/null 2>&1 || need+=(chromium)        # headless browser test of the status page
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)          # real SIP peer for the preflight tests
+command -v etcd >/dev/null 2>&1 || need+=(etcd-server)         # real etcd for the leader election tests
 # real SIP peer over TLS for the preflight tests (kamailio is in /usr/sbin,
 # not in every user's PATH; its TLS module is a package of its own)
 { command -v kamailio || [ -x /usr/sbin/kamailio ]; } >/dev/null 2>&1 || need+=(kamailio)

@@ -88,6 +88,11 @@ func (r *runFlags) restartOnly(o *runFlags) []string {
 			changed = append(changed, "--"+name)
 		}
 	}
+	for name, differs := range a.election.changed(&b.election) {
+		if differs {
+			changed = append(changed, "--"+name)
+		}
+	}
 	slices.Sort(changed)
 	return changed
 }

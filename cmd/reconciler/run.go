@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/httpapi"
+	"github.com/sipops/reconciler/internal/leader"
 	"github.com/sipops/reconciler/internal/metrics"
 	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/sandbox"
@@ -37,15 +39,18 @@ func runRun(ctx context.Context, std Stdio, args []string) int {
 
 // daemon is the wired daemon: the parts supervise runs, then stops.
 type daemon struct {
-	std    Stdio
-	flags  *runFlags
-	log    *slog.Logger
-	notify *sdnotify.Notifier
-	m      *metrics.Metrics
-	loop   *reconcile.Loop
-	src    *specSource
-	srv    *httpapi.Server
+	std     Stdio
+	flags   *runFlags
+	log     *slog.Logger
+	notify  *sdnotify.Notifier
+	m       *metrics.Metrics
+	loop    *reconcile.Loop
+	src     *specSource
+	srv     *httpapi.Server
+	elector *leader.Elector // nil without --leader-election-etcd
 }
+
+var _ reconcile.Election = (*leader.Elector)(nil)
 
 // runDaemon wires the parts together and runs them until ctx ends.
 func runDaemon(ctx context.Context, std Stdio, f *runFlags) error {
@@ -60,6 +65,10 @@ func runDaemon(ctx context.Context, std Stdio, f *runFlags) error {
 		f.onListen(d.srv.Addr())
 	}
 	d.log.Info("started", "source", d.src.name, "listen", d.srv.Addr(), "drift", f.drift, "drift_interval", f.driftInterval)
+	if d.elector != nil {
+		d.log.Info("leader election on etcd: writing only while leading", "endpoints", strings.Join(f.election.endpoints, ","),
+			"key", f.election.key, "identity", d.elector.Identity(), "ttl", f.election.ttl)
+	}
 	return d.supervise(ctx)
 }
 
@@ -83,6 +92,13 @@ func newDaemon(ctx context.Context, std Stdio, f *runFlags) (*daemon, error) {
 		return nil, err
 	}
 	d.notify = sdnotify.New(std.Getenv)
+	if f.election.enabled() {
+		opts := f.election.options(f.listen, log.With("component", "leader"), d.m)
+		if d.elector, err = leader.New(opts); err != nil {
+			return nil, err
+		}
+		d.m.SetElection(f.election.key)
+	}
 	if d.loop, err = d.newLoop(client); err != nil {
 		return nil, err
 	}
@@ -104,12 +120,16 @@ func (d *daemon) newLoop(client *chime.Client) (*reconcile.Loop, error) {
 	opts.DefaultRegion = client.DefaultRegion()
 	engine := reconcile.New(client, d.log.With("component", "apply"), f.plan.api.concurrency)
 	f.plan.pre.setup(engine, d.m.PreflightDone)
-	return reconcile.NewLoop(engine, reconcile.LoopOptions{
+	lo := reconcile.LoopOptions{
 		Source: d.src.name, Schema: opts, DriftInterval: f.driftInterval, Drift: reconcile.DriftMode(f.drift),
 		Gates: f.plan.gates, ShutdownTimeout: f.shutdownTimeout, Recorder: d.m, Logger: d.log.With("component", "loop"),
 		Load:   sb.Load,
 		OnPass: d.reportPass,
-	}), nil
+	}
+	if d.elector != nil {
+		lo.Election = d.elector
+	}
+	return reconcile.NewLoop(engine, lo), nil
 }
 
 // newServer returns the HTTP server of the metrics, the status and the
@@ -150,7 +170,9 @@ func (d *daemon) supervise(ctx context.Context) error {
 	}
 	go d.forwardReloads(ctx, reload)
 	go d.notify.RunWatchdog(ctx, func() bool { return true })
+	resign := d.campaign(ctx)
 	loopErr := d.loop.Run(ctx, snaps, reload)
+	resign()
 	d.notifyFailed(d.notify.Stopping())
 	d.log.Info("stopping")
 	cancel(nil)
@@ -160,6 +182,25 @@ func (d *daemon) supervise(ctx context.Context) error {
 		return err
 	}
 	return loopErr
+}
+
+// campaign runs the leader election, if any, until the returned function
+// is called: the loop has returned, so no write is in flight, and the
+// elector revokes its lease for a standby to take over at once.
+func (d *daemon) campaign(ctx context.Context) (resign func()) {
+	if d.elector == nil {
+		return func() {}
+	}
+	ectx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		d.elector.Run(ectx)
+		close(done)
+	}()
+	return func() {
+		stop()
+		<-done
+	}
 }
 
 // notifyFailed logs a failed message to systemd: the daemon runs on
@@ -173,18 +214,30 @@ func (d *daemon) notifyFailed(err error) {
 // reportPass reports each pass to systemd: READY=1 after the first one
 // (a connector that failed in it does not hold the start back: it shows in
 // the counts), and a STATUS= line with the revision and the counts.
+// A standby is ready once it has validated a revision it can take over with.
 func (d *daemon) reportPass(o reconcile.Overview) {
+	if o.Ready {
+		d.notifyFailed(d.notify.Ready(passStatus(o)))
+	} else {
+		d.notifyFailed(d.notify.Status(passStatus(o)))
+	}
+}
+
+// passStatus is the STATUS= line of systemd.
+func passStatus(o reconcile.Overview) string {
+	if e := o.Election; e != nil && !e.Leading {
+		rev, leader := "none", cmp.Or(e.Leader, "unknown")
+		if o.Validated != nil {
+			rev = shortRev(o.Validated.ID)
+		}
+		return fmt.Sprintf("standby, leader %s: revision %s validated", leader, rev)
+	}
 	rev := "none"
 	if o.LastGood != nil {
 		rev = shortRev(o.LastGood.ID)
 	}
-	status := fmt.Sprintf("revision %s: %d in sync, %d drifted, %d failed, %d pending", rev,
+	return fmt.Sprintf("revision %s: %d in sync, %d drifted, %d failed, %d pending", rev,
 		o.Counts[reconcile.StateInSync], o.Counts[reconcile.StateDrifted], o.Counts[reconcile.StateFailed], o.Counts[reconcile.StatePending])
-	if !o.LastSync.IsZero() {
-		d.notifyFailed(d.notify.Ready(status))
-	} else {
-		d.notifyFailed(d.notify.Status(status))
-	}
 }
 
 func shortRev(r string) string {

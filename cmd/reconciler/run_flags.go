@@ -29,6 +29,7 @@ type runFlags struct {
 	envFile                 string
 	specTimeout             time.Duration
 	specMemory              uint64
+	election                electionFlags // --leader-election-*, --etcd-*
 
 	// onListen, if set, is told the HTTP server's address once it listens.
 	onListen func(addr string)
@@ -57,7 +58,9 @@ func parseRunOnce(std Stdio, args []string) (*runFlags, int) {
 	f := &runFlags{}
 	fs := newFlags(std, "run", "--source DIR | --git-url URL [flags]",
 		"Run the daemon: apply each new revision of the specs, sweep for drift, export metrics.\n"+
-			"SIGHUP re-reads --env-file and sweeps every connector; SIGTERM lets writes in flight finish, then exits 0.")
+			"SIGHUP re-reads --env-file and sweeps every connector; SIGTERM lets writes in flight finish, then exits 0.\n"+
+			"With --leader-election-etcd, of the daemons sharing --leader-election-key only the one holding the lease\n"+
+			"writes; the others validate each revision and take over when it goes (SIGTERM resigns at once).")
 	f.register(fs)
 	if code := parse(fs, args, std, exitUsage); code >= 0 {
 		return nil, code
@@ -66,6 +69,9 @@ func parseRunOnce(std Stdio, args []string) (*runFlags, int) {
 		return nil, usageErrorf(fs, exitUsage, "%s", msg)
 	}
 	f.expandFiles(std.Getenv)
+	if msg := f.election.load(); msg != "" {
+		return nil, usageErrorf(fs, exitUsage, "%s", msg)
+	}
 	return f, -1
 }
 
@@ -88,6 +94,7 @@ func (r *runFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&r.specTimeout, "spec-timeout", time.Minute, "how long evaluating one revision of the spec may take; longer makes the revision invalid")
 	fs.Uint64Var(&r.specMemory, "spec-memory", 2048, "`MiB` of heap evaluating one revision of the spec may use; more makes the revision invalid")
 	fs.StringVar(&r.envFile, "env-file", "", "`FILE` of RECONCILER_*=value lines, read at start and again on SIGHUP (the systemd EnvironmentFile)")
+	r.election.register(fs)
 }
 
 func (r *runFlags) check() string {
@@ -103,6 +110,9 @@ func (r *runFlags) check() string {
 	case r.specMemory < 64:
 		return "--spec-memory must be at least 64 MiB"
 	}
+	if msg := r.election.check(); msg != "" {
+		return msg
+	}
 	return r.plan.check()
 }
 
@@ -110,7 +120,7 @@ func (r *runFlags) check() string {
 // file flags: systemd's LoadCredential= puts secrets there, and an
 // EnvironmentFile cannot refer to it by itself.
 func (r *runFlags) expandFiles(getenv func(string) string) {
-	for _, p := range []*string{&r.gitSSHKey, &r.gitKnown, &r.gitTokenFile, &r.gitKeys, &r.webhookSecretFile, &r.stateDir} {
+	for _, p := range append([]*string{&r.gitSSHKey, &r.gitKnown, &r.gitTokenFile, &r.gitKeys, &r.webhookSecretFile, &r.stateDir}, r.election.files()...) {
 		*p = os.Expand(*p, func(v string) string {
 			if v == "CREDENTIALS_DIRECTORY" || v == "STATE_DIRECTORY" {
 				return getenv(v)

@@ -19,6 +19,11 @@
 // GET endpoints answer HEAD too; other methods get 405 with an Allow header.
 // Request bodies are capped at 1 MiB (413 past it).
 //
+// With leader election a standby serves every endpoint as the leader does:
+// /status says who leads ("election"), /readyz answers 200 once the standby
+// has validated a revision it could take over with, and the webhook makes
+// it fetch and validate the newest revision, so that it takes over with it.
+//
 // # Webhook
 //
 // /hooks/git is enabled only when a secret is configured, and answers 404

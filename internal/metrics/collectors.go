@@ -45,6 +45,14 @@ func newLoopMetrics() *Metrics {
 		changes: counterVec("chime_origination_changes_total",
 			"Origination writes to the Chime SDK Voice API, by action (put, delete) and result.",
 			"action", "result"),
+		leader: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "chime_origination_leader",
+			Help: "1 while this daemon may write: it holds the leader lease of its election (label: the etcd key), or runs without leader election (election=\"\"); 0 while it is a standby.",
+		}, []string{"election"}),
+		leaderChanges: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "chime_origination_leader_changes_total",
+			Help: "Times this daemon became leader or stopped being leader (leader election on etcd).",
+		}),
 	}
 }
 

@@ -51,6 +51,15 @@
 //	chime_origination_preflight_total{result}
 //	    Preflight checks (SIP OPTIONS) of added or changed routes, ok or
 //	    fail. A fail is a route that did not answer before it was written.
+//	chime_origination_leader{election}
+//	    1 while this daemon may write: it holds the leader lease of its
+//	    election (election is the etcd key, --leader-election-key), or runs
+//	    without leader election (election=""); 0 while it is a standby.
+//	    Summed by election it must be 1: 0 is nobody writing (etcd away),
+//	    2 two writers.
+//	chime_origination_leader_changes_total
+//	    Times this daemon became leader or stopped being it. A rising rate
+//	    is an election that flaps: etcd slow or far, or a TTL too short.
 //
 // The Go runtime (go_*) and process (process_*) collectors are registered
 // too. The AWS region is not a label: the operation is what an operator acts

@@ -32,6 +32,8 @@ func exerciseAll(m *Metrics) {
 	m.Request("us-east-1", "GetVoiceConnectorOrigination", "ThrottledClientException", 2*time.Second)
 	m.Retry("us-east-1", "GetVoiceConnectorOrigination")
 	m.Throttle("us-east-1", "GetVoiceConnectorOrigination")
+	m.SetElection("/reconciler/test")
+	m.LeaderChanged(true)
 }
 
 // gather returns the families of reg by name.

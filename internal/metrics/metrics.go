@@ -6,6 +6,7 @@ import (
 
 	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/diff"
+	"github.com/sipops/reconciler/internal/leader"
 	"github.com/sipops/reconciler/internal/reconcile"
 )
 
@@ -30,6 +31,8 @@ var Names = []string{
 	"chime_origination_source_fetch_total",
 	"chime_origination_source_last_fetch_timestamp_seconds",
 	"chime_origination_preflight_total",
+	"chime_origination_leader",
+	"chime_origination_leader_changes_total",
 }
 
 const (
@@ -41,7 +44,7 @@ const (
 )
 
 // Metrics holds the daemon's collectors. Its methods are safe for concurrent
-// use; it implements chime.Observer and reconcile.Recorder.
+// use; it implements chime.Observer, reconcile.Recorder and leader.Observer.
 type Metrics struct {
 	reconciles    *prometheus.CounterVec
 	reconcileTime prometheus.Histogram
@@ -60,11 +63,15 @@ type Metrics struct {
 	fetches       *prometheus.CounterVec
 	lastFetch     prometheus.Gauge
 	preflight     *prometheus.CounterVec
+	leader        *prometheus.GaugeVec // by election: the etcd key, "" without leader election
+	leaderNow     prometheus.Gauge     // the series of this daemon's election
+	leaderChanges prometheus.Counter
 }
 
 var (
 	_ chime.Observer     = (*Metrics)(nil)
 	_ reconcile.Recorder = (*Metrics)(nil)
+	_ leader.Observer    = (*Metrics)(nil)
 )
 
 // New creates the collectors, with the Go and process collectors, and
@@ -101,6 +108,9 @@ func (m *Metrics) initSeries() {
 	m.SetConnectors(nil)
 	// The daemon starts only with a configuration that loaded.
 	m.reloadOK.Set(1)
+	// Without leader election the daemon writes; with it, SetElection.
+	m.leaderNow = m.leader.WithLabelValues("")
+	m.leaderNow.Set(1)
 }
 
 func (m *Metrics) collectors() []prometheus.Collector {
@@ -108,6 +118,6 @@ func (m *Metrics) collectors() []prometheus.Collector {
 		m.reconciles, m.reconcileTime, m.lastSuccess, m.revision, m.held, m.specValid, m.reloadOK,
 		m.connectors, m.drift, m.changes,
 		m.apiRequests, m.apiTime, m.apiThrottled, m.apiRetries,
-		m.fetches, m.lastFetch, m.preflight,
+		m.fetches, m.lastFetch, m.preflight, m.leader, m.leaderChanges,
 	}
 }

@@ -60,6 +60,8 @@ func TestInitialSeries(t *testing.T) {
 		{"chime_origination_connectors", map[string]string{"state": "pending"}, 0},
 		{"chime_origination_revision_held", nil, 0},
 		{"chime_origination_config_last_reload_successful", nil, 1},
+		{"chime_origination_leader", map[string]string{"election": ""}, 1},
+		{"chime_origination_leader_changes_total", nil, 0},
 	}
 	for _, tt := range tests {
 		got, ok := value(t, reg, tt.name, tt.labels)
@@ -103,6 +105,8 @@ func TestRecording(t *testing.T) {
 		{"chime_origination_source_fetch_total", map[string]string{"result": "success"}, 1},
 		{"chime_origination_source_fetch_total", map[string]string{"result": "failure"}, 1},
 		{"chime_origination_source_last_fetch_timestamp_seconds", nil, 1777636800},
+		{"chime_origination_leader", map[string]string{"election": "/reconciler/test"}, 1},
+		{"chime_origination_leader_changes_total", nil, 1},
 	}
 	for _, tt := range tests {
 		got, ok := value(t, reg, tt.name, tt.labels)
@@ -151,4 +155,25 @@ func TestNewPanicsOnDoubleRegistration(t *testing.T) {
 		}
 	}()
 	New(reg)
+}
+
+// TestLeader: SetElection moves the gauge to the election's series, at 0
+// and without counting a change; LeaderChanged sets it and counts.
+func TestLeader(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := New(reg)
+	m.SetElection("/reconciler/prod")
+	if got, _ := value(t, reg, "chime_origination_leader", map[string]string{"election": "/reconciler/prod"}); got != 0 {
+		t.Errorf("after SetElection: got %v, want 0", got)
+	}
+	m.LeaderChanged(true)
+	m.LeaderChanged(false)
+	m.LeaderChanged(true)
+	series := gather(t, reg)["chime_origination_leader"].GetMetric()
+	if len(series) != 1 || !hasLabels(series[0], map[string]string{"election": "/reconciler/prod"}) || series[0].GetGauge().GetValue() != 1 {
+		t.Errorf("chime_origination_leader: got %v, want one series, election=/reconciler/prod, 1", series)
+	}
+	if got, _ := value(t, reg, "chime_origination_leader_changes_total", nil); got != 3 {
+		t.Errorf("leader changes: got %v, want 3", got)
+	}
 }

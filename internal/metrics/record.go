@@ -96,3 +96,19 @@ func (m *Metrics) PreflightDone(ok bool) {
 	}
 	m.preflight.WithLabelValues(r).Inc()
 }
+
+// SetElection says that this daemon runs the leader election of key: its
+// leader gauge, labelled with the key, starts at 0 (standby). Call it once,
+// before the election starts and before the first scrape.
+func (m *Metrics) SetElection(key string) {
+	m.leader.DeleteLabelValues("")
+	m.leaderNow = m.leader.WithLabelValues(key)
+	m.leaderNow.Set(0)
+}
+
+// LeaderChanged implements leader.Observer: this daemon became leader, or
+// stopped being it.
+func (m *Metrics) LeaderChanged(leading bool) {
+	m.leaderNow.Set(boolValue(leading))
+	m.leaderChanges.Inc()
+}

@@ -50,6 +50,24 @@ type LoopOptions struct {
 	// OnPass is called after every pass with the new status, from the loop's
 	// goroutine (systemd READY=1 and STATUS=).
 	OnPass func(Overview)
+	// Election, when set, makes the loop write only during a term of
+	// leadership; between terms it is a standby that only validates
+	// revisions. Nil: the loop always writes, as the only daemon.
+	Election Election
+}
+
+// Election is what the loop needs of leader election (package leader).
+type Election interface {
+	// Terms delivers one context per term of leadership, cancelled the
+	// instant the term ends. The loop plans and writes only under a live
+	// term's context, so losing the lease cancels writes in flight and no
+	// new one starts.
+	Terms() <-chan context.Context
+	// Identity names this daemon in the election.
+	Identity() string
+	// Leader names the leader as last seen ("" when unknown) and says why
+	// campaigning fails, if it does.
+	Leader() (string, error)
 }
 
 // Settings are the options a reload may change while the loop runs.
@@ -72,25 +90,37 @@ type Loop struct {
 	log  *slog.Logger
 	rec  Recorder
 
-	mu       sync.Mutex // guards status, conns and settings, read from other goroutines
+	mu       sync.Mutex // guards status, conns, settings and term, read from other goroutines
 	status   Overview
 	conns    map[string]*ConnectorStatus
 	settings Settings
+	term     context.Context // the term of leadership the loop writes in; nil between terms
 
 	// Owned by Run's goroutine.
 	desired map[string]schema.DesiredConnector
+	valid   *checked // with an election: the newest valid revision, for a takeover
+}
+
+// checked is a revision that passed validation, and its spec.
+type checked struct {
+	snap *source.Snapshot
+	spec *schema.Spec
 }
 
 // NewLoop returns a Loop that reconciles through eng.
 func NewLoop(eng *Engine, opts LoopOptions) *Loop {
 	opts = opts.withDefaults()
-	return &Loop{
+	l := &Loop{
 		eng: eng, opts: opts, log: opts.Logger, rec: opts.Recorder,
 		status:   Overview{Source: opts.Source, Drift: opts.Drift},
 		conns:    map[string]*ConnectorStatus{},
 		settings: Settings{DriftInterval: opts.DriftInterval, Drift: opts.Drift, Gates: opts.Gates},
 		desired:  map[string]schema.DesiredConnector{},
 	}
+	if opts.Election != nil {
+		l.status.Election = &ElectionStatus{Identity: opts.Election.Identity(), Since: time.Now()}
+	}
+	return l
 }
 
 func (o LoopOptions) withDefaults() LoopOptions {
@@ -128,11 +158,24 @@ func orDuration(d, def time.Duration) time.Duration {
 // failed connectors when their backoff ends. When ctx ends, no new write
 // starts; writes in flight get ShutdownTimeout to finish, so that no
 // connector is left between its old and new state.
+//
+// With an election, the loop does all that only during a term of
+// leadership. A term begins with the newest valid revision and a sweep, as
+// on a reload; when it ends, writes in flight are cancelled and no new one
+// starts. Between terms the loop is a standby: it validates each revision,
+// keeps the newest valid one for the next term, and reads and writes
+// nothing of the Chime API.
 func (l *Loop) Run(ctx context.Context, snaps <-chan *source.Snapshot, reload <-chan Reload) error {
 	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	defer context.AfterFunc(ctx, func() { time.AfterFunc(l.opts.ShutdownTimeout, cancel) })()
-	p := pass{ctx: ctx, work: work}
+	base := pass{ctx: ctx, work: work}
+	p, endTerm := base, func() {}
+	defer func() { endTerm() }()
+	var terms <-chan context.Context
+	if l.opts.Election != nil {
+		terms, p.standby = l.opts.Election.Terms(), true
+	}
 	drift := time.NewTimer(jitter(l.current().DriftInterval, 0.1))
 	defer drift.Stop()
 	retry := time.NewTimer(time.Hour)
@@ -141,6 +184,16 @@ func (l *Loop) Run(ctx context.Context, snaps <-chan *source.Snapshot, reload <-
 		select {
 		case <-ctx.Done():
 			return nil
+		case term := <-terms:
+			if term.Err() == nil {
+				endTerm()
+				p, endTerm = l.lead(base, term)
+				l.takeOver(p)
+				drift.Reset(jitter(l.current().DriftInterval, 0.1))
+			}
+		case <-p.termDone():
+			endTerm()
+			p, endTerm = l.follow(base), func() {}
 		case s := <-snaps:
 			l.onSnapshot(p, s)
 		case r := <-reload:
@@ -153,14 +206,40 @@ func (l *Loop) Run(ctx context.Context, snaps <-chan *source.Snapshot, reload <-
 		case <-retry.C:
 			l.retry(p)
 		}
-		retry.Reset(l.nextRetry())
+		retry.Reset(l.nextRetry(p))
 	}
 }
 
-// pass carries the two contexts of a pass: ctx stops new work, work bounds
-// writes already started.
+// pass carries the contexts of a pass: ctx stops new work, work bounds
+// writes already started. With an election, both end with the term of
+// leadership too; a standby's pass has no term and writes nothing.
 type pass struct {
 	ctx, work context.Context
+	term      context.Context // the term of leadership; nil without an election or on a standby
+	standby   bool
+}
+
+// termDone is closed when the pass's term ends; nil (never) without a term.
+func (p pass) termDone() <-chan struct{} {
+	if p.term == nil {
+		return nil
+	}
+	return p.term.Done()
+}
+
+// outcome marks, when the term ended during the pass, the connectors that
+// failed as interrupted: most were cut off by the end of the term, and the
+// next leader reconciles them all anyway.
+func (p pass) outcome(r *Result) *Result {
+	if p.term == nil || p.term.Err() == nil {
+		return r
+	}
+	for i, o := range r.Outcomes {
+		if o.Status == StatusFailed {
+			r.Outcomes[i].Status, r.Outcomes[i].Error = statusInterrupted, "not written: this daemon lost the leader lease during the pass ("+o.Error+")"
+		}
+	}
+	return r
 }
 
 // jitter spreads d by ±frac so that many daemons do not sweep in step.
@@ -183,7 +262,7 @@ const (
 // onSnapshot handles a new revision: validate it, plan only the connectors
 // whose desired state changed, hold it if a gate refuses it, else apply it.
 // An invalid or held revision changes nothing: the last good one stays in
-// force.
+// force. A standby only validates it.
 func (l *Loop) onSnapshot(p pass, snap *source.Snapshot) {
 	if cur := l.Overview().Current; cur != nil && cur.ID == snap.Revision {
 		return // seen already: the same content gives the same verdict
@@ -194,26 +273,43 @@ func (l *Loop) onSnapshot(p pass, snap *source.Snapshot) {
 	spec, err := l.opts.Load(snap.Files, l.opts.Schema)
 	if err != nil {
 		l.invalid(rev, err, start)
+		if p.standby {
+			l.opts.OnPass(l.Overview())
+		}
 		return
 	}
 	l.rec.SetSpecValid(true)
+	if l.opts.Election != nil {
+		l.validated(snap, spec, p.standby)
+	}
+	if !p.standby {
+		l.applyRevision(p, snap, rev, spec, start)
+	}
+}
+
+// applyRevision plans the connectors of spec whose desired state changed,
+// holds the revision if a gate refuses the plan, else accepts and applies
+// it. It reports whether the pass read and reconciled every connector of
+// spec: a sweep right after it would only repeat it.
+func (l *Loop) applyRevision(p pass, snap *source.Snapshot, rev *Revision, spec *schema.Spec, start time.Time) bool {
 	changed := l.changed(spec)
 	planned, err := l.eng.Plan(p.ctx, snap.Revision, changed)
 	if err != nil {
-		return // stopping
+		return true // stopping, or the term ended: nothing more to do
 	}
 	gates := l.gates(snap)
 	if vs := l.gatePlan(planned.Plan, spec).Check(gates); len(vs) > 0 {
 		l.hold(rev, vs, start)
-		return
+		return false
 	}
 	l.accept(rev, spec)
 	res, err := l.eng.Apply(p.work, planned, ApplyOptions{Gates: gates, Stop: p.ctx.Done()})
 	if err != nil {
 		l.log.Error("apply refused", attrRevision, snap.Revision, attrErr, err)
-		return
+		return false
 	}
-	l.finish(TriggerRevision, res, start)
+	l.finish(TriggerRevision, p.outcome(res), start)
+	return len(changed) == len(spec.Connectors)
 }
 
 func (l *Loop) invalid(rev *Revision, err error, start time.Time) {
@@ -243,12 +339,12 @@ func (l *Loop) hold(rev *Revision, vs []diff.Violation, start time.Time) {
 // accept makes spec the desired state: connectors it no longer names stop
 // being managed (and are not touched); new ones start pending.
 func (l *Loop) accept(rev *Revision, spec *schema.Spec) {
-	rev.Accepted = time.Now()
 	l.desired = map[string]schema.DesiredConnector{}
 	for _, c := range spec.Connectors {
 		l.desired[c.Key] = c
 	}
 	l.update(func(s *Overview) {
+		rev.Accepted = time.Now()
 		s.LastGood = rev
 		for k := range l.conns {
 			if _, ok := l.desired[k]; !ok {
@@ -319,6 +415,12 @@ var ungated = diff.Gates{AllowMassChange: true, AllowTrafficLoss: true}
 // sweep reads every managed connector and, with --drift=correct, writes back
 // those that drifted.
 func (l *Loop) sweep(p pass, trigger Trigger) {
+	if p.standby {
+		if trigger == TriggerReload {
+			l.opts.OnPass(l.Overview()) // systemd waits for READY=1 after a reload
+		}
+		return
+	}
 	if len(l.desired) == 0 {
 		return
 	}
@@ -346,7 +448,7 @@ func (l *Loop) sweep(p pass, trigger Trigger) {
 		l.log.Error("drift correction refused", attrErr, err)
 		return
 	}
-	l.finish(trigger, res, start)
+	l.finish(trigger, p.outcome(res), start)
 }
 
 func pending(p *diff.Plan) int {
@@ -380,6 +482,9 @@ const statusDrifted OutcomeStatus = "drifted"
 
 // retry reconciles the failed connectors whose backoff has ended.
 func (l *Loop) retry(p pass) {
+	if p.standby {
+		return
+	}
 	now := time.Now()
 	var due []schema.DesiredConnector
 	l.mu.Lock()
@@ -398,12 +503,16 @@ func (l *Loop) retry(p pass) {
 	}
 	res, err := l.eng.Apply(p.work, planned, ApplyOptions{Gates: ungated, Stop: p.ctx.Done()})
 	if err == nil {
-		l.finish(TriggerRetry, res, now)
+		l.finish(TriggerRetry, p.outcome(res), now)
 	}
 }
 
-// nextRetry is how long until the earliest failed connector is due.
-func (l *Loop) nextRetry() time.Duration {
+// nextRetry is how long until the earliest failed connector is due; a
+// standby retries nothing.
+func (l *Loop) nextRetry(p pass) time.Duration {
+	if p.standby {
+		return time.Hour
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	next := time.Hour
@@ -443,4 +552,70 @@ func (l *Loop) revision() string {
 		return ""
 	}
 	return l.status.LastGood.ID
+}
+
+// Leader election.
+
+// lead begins a term of leadership: the contexts of its passes end with the
+// term. The returned function releases them.
+func (l *Loop) lead(base pass, term context.Context) (pass, func()) {
+	ctx, stopCtx := within(base.ctx, term)
+	work, stopWork := within(base.work, term)
+	l.mu.Lock()
+	l.term = term
+	l.status.Election.Since = time.Now()
+	l.mu.Unlock()
+	l.log.Info("leading: this daemon reconciles and writes now")
+	return pass{ctx: ctx, work: work, term: term}, func() { stopCtx(); stopWork() }
+}
+
+// within returns a context that ends with parent or with term, whichever
+// ends first, and a function that releases it.
+func within(parent, term context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(parent)
+	stop := context.AfterFunc(term, func() { cancel(context.Cause(term)) })
+	return ctx, func() { stop(); cancel(nil) }
+}
+
+// follow ends a term: the loop becomes a standby. Its metrics count no
+// connector and no held revision any more: those are the leader's to
+// report, and summed over the daemons of an election they stay right.
+// /status keeps what this daemon knew when it last led.
+func (l *Loop) follow(base pass) pass {
+	l.mu.Lock()
+	cause := context.Cause(l.term)
+	l.term = nil
+	l.status.Election.Since = time.Now()
+	l.mu.Unlock()
+	l.rec.SetConnectors(nil)
+	l.rec.SetHeld(false)
+	l.log.Warn("standby: this daemon no longer leads and writes nothing", attrErr, cause)
+	l.opts.OnPass(l.Overview())
+	base.standby = true
+	return base
+}
+
+// takeOver begins a term as a reload would: the newest valid revision goes
+// through the revision pass if this loop has not accepted it yet (a
+// standby validated it already), then every managed connector is swept.
+func (l *Loop) takeOver(p pass) {
+	if v := l.valid; v != nil && v.snap.Revision != l.revision() {
+		rev := &Revision{ID: v.snap.Revision, Time: v.snap.Time}
+		l.update(func(s *Overview) { s.Held = nil })
+		if l.applyRevision(p, v.snap, rev, v.spec, time.Now()) {
+			return
+		}
+	}
+	l.sweep(p, TriggerReload)
+}
+
+// validated keeps the newest valid revision for the next term and, on a
+// standby, reports it.
+func (l *Loop) validated(snap *source.Snapshot, spec *schema.Spec, standby bool) {
+	l.valid = &checked{snap: snap, spec: spec}
+	l.update(func(s *Overview) { s.Validated = &Revision{ID: snap.Revision, Time: snap.Time} })
+	if standby {
+		l.log.Info("revision validated; the leader applies it", attrRevision, snap.Revision, "connectors", len(spec.Connectors))
+		l.opts.OnPass(l.Overview())
+	}
 }

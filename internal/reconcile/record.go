@@ -150,7 +150,33 @@ type Overview struct {
 	Changes     []AppliedChange   `json:"changes"`
 	// Counts has every state, zero or not.
 	Counts map[ConnectorState]int `json:"counts"`
+	// Validated is the newest valid revision, kept for the next term of
+	// leadership; set only with leader election. A standby validates
+	// revisions but accepts none: the leader decides what is in force.
+	Validated *Revision `json:"validated,omitempty"`
+	// Election is this daemon's part in leader election; nil without it.
+	Election *ElectionStatus `json:"election,omitempty"`
 }
+
+// ElectionStatus is what /status and the status page show of leader
+// election.
+type ElectionStatus struct {
+	// Identity names this daemon in the election.
+	Identity string `json:"identity"`
+	// Leading: this daemon holds a live lease and is the one that writes.
+	Leading bool `json:"leading"`
+	// Leader names the daemon that leads, as last seen; empty when unknown.
+	Leader string `json:"leader"`
+	// Since is when this daemon last began or ended a term of leadership
+	// (or started).
+	Since time.Time `json:"since"`
+	// Error says why this daemon cannot campaign, e.g. etcd is unreachable.
+	Error string `json:"error,omitempty"`
+}
+
+// statusInterrupted marks a connector a pass did not get to write, or whose
+// write was cut off, because this daemon's term of leadership ended.
+const statusInterrupted OutcomeStatus = "interrupted"
 
 // maxChanges bounds the change log kept for the status page.
 const maxChanges = 50
@@ -208,6 +234,10 @@ func (l *Loop) recordOutcome(s *Overview, cs *ConnectorStatus, o Outcome, trigge
 			s.Changes = s.Changes[len(s.Changes)-maxChanges:]
 		}
 		l.rec.Change(o.Action, true)
+	case statusInterrupted:
+		cs.State, cs.Error = StatePending, o.Error
+		s.LastError = o.Key + ": " + o.Error
+		return true
 	case StatusFailed:
 		cs.State, cs.Error = StateFailed, o.Error
 		cs.Failures++
@@ -248,7 +278,20 @@ func (l *Loop) update(f func(*Overview)) {
 func (l *Loop) Overview() Overview {
 	l.mu.Lock()
 	o := l.status.snapshot(l.conns)
+	if o.Election != nil {
+		o.Election.Leading = l.term != nil && l.term.Err() == nil
+	}
 	l.mu.Unlock()
+	if e := o.Election; e != nil {
+		leader, err := l.opts.Election.Leader()
+		e.Leader = leader
+		if e.Leading {
+			e.Leader = e.Identity
+		}
+		if err != nil {
+			e.Error = err.Error()
+		}
+	}
 	o.Ready = l.readiness(o) == nil
 	return o
 }
@@ -256,6 +299,16 @@ func (l *Loop) Overview() Overview {
 // snapshot returns a deep enough copy of s for readers in other goroutines.
 func (s *Overview) snapshot(conns map[string]*ConnectorStatus) Overview {
 	out := *s
+	for _, r := range []**Revision{&out.LastGood, &out.Current, &out.Validated} {
+		if *r != nil {
+			c := **r
+			*r = &c
+		}
+	}
+	if s.Election != nil {
+		e := *s.Election
+		out.Election = &e
+	}
 	out.Connectors = make([]ConnectorStatus, 0, len(conns))
 	for _, k := range slices.Sorted(maps.Keys(conns)) {
 		out.Connectors = append(out.Connectors, *conns[k])
@@ -277,8 +330,10 @@ func counts(conns map[string]*ConnectorStatus) map[ConnectorState]int {
 }
 
 var (
-	errNotSynced = errors.New("no sync done yet")
-	errStale     = errors.New("the last sync is older than three drift intervals")
+	errNotSynced   = errors.New("no sync done yet")
+	errStale       = errors.New("the last sync is older than three drift intervals")
+	errNotChecked  = errors.New("no valid revision checked yet")
+	errStaleLeader = errors.New("leading, but the last sync is older than three drift intervals")
 )
 
 // Ready reports whether the loop has completed a pass recently: not older
@@ -291,11 +346,32 @@ func (l *Loop) Ready() error {
 }
 
 func (l *Loop) readiness(o Overview) error {
+	if o.Election != nil {
+		return l.electionReadiness(o)
+	}
 	switch {
 	case o.LastSync.IsZero():
 		return errNotSynced
 	case time.Since(o.LastSync) > 3*l.current().DriftInterval:
 		return errStale
+	}
+	return nil
+}
+
+// electionReadiness is readiness with leader election. A standby is ready
+// once it has checked a valid revision: it can take over with it. So is
+// the leader, unless its last sync in this term is older than three drift
+// intervals.
+func (l *Loop) electionReadiness(o Overview) error {
+	last := o.LastSync
+	if o.Election.Since.After(last) {
+		last = o.Election.Since
+	}
+	switch {
+	case o.Validated == nil:
+		return errNotChecked
+	case o.Election.Leading && time.Since(last) > 3*l.current().DriftInterval:
+		return errStaleLeader
 	}
 	return nil
 }

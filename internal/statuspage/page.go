@@ -1,5 +1,6 @@
 // Package statuspage renders the daemon's status as one HTML page: what an
-// on-call engineer needs at a glance. Server-rendered with html/template, no
+// on-call engineer needs at a glance. With leader election it says whether
+// this daemon leads and, if not, who does. Server-rendered with html/template, no
 // external assets and no JavaScript: it works in any browser and refreshes
 // itself with a meta refresh.
 //
@@ -40,6 +41,8 @@ func New(status func() reconcile.Overview, refresh time.Duration) *Handler {
 		"shares": shares,
 		"routes": func(o *origination.Origination) string { return o.String() },
 		"count":  func(c map[reconcile.ConnectorState]int, s string) int { return c[reconcile.ConnectorState(s)] },
+		// standby: leader election is on and this daemon does not lead.
+		"standby": func(e *reconcile.ElectionStatus) bool { return e != nil && !e.Leading },
 	}).Parse(pageHTML))
 	return h
 }

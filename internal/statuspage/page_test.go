@@ -201,3 +201,53 @@ func TestPageSelfContained(t *testing.T) {
 		}
 	}
 }
+
+// TestPageElection: with leader election the page says who leads; a
+// standby shows what it validated for a takeover, and why it cannot
+// campaign.
+func TestPageElection(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		election reconcile.ElectionStatus
+		want     []string
+		wantNot  []string
+	}{
+		{"leader", reconcile.ElectionStatus{Identity: "host-a/10.0.0.1:9750", Leading: true, Leader: "host-a/10.0.0.1:9750", Since: now.Add(-time.Hour)},
+			[]string{"Leader election: leader this daemon, host-a/10.0.0.1:9750, holds the lease and writes · since 1h0m0s ago", "revision in force 0123456789ab"},
+			[]string{"standby", "validated, ready for a takeover"}},
+		{"standby", reconcile.ElectionStatus{Identity: "host-b/10.0.0.2:9750", Leader: "host-a/10.0.0.1:9750", Since: now.Add(-time.Minute)},
+			[]string{"standby this daemon, host-b/10.0.0.2:9750, validates revisions and writes nothing · leader host-a/10.0.0.1:9750 · since 1m0s ago",
+				"revision in force when this daemon last led", "validated, ready for a takeover 76543210fedc"},
+			nil},
+		{"etcd down", reconcile.ElectionStatus{Identity: "host-b", Error: "cannot reach etcd at http://etcd1:2379: " + injected},
+			[]string{"leader none seen", "cannot reach etcd at http://etcd1:2379: " + injected}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := overview()
+			o.Election, o.Validated = &tc.election, &reconcile.Revision{ID: "sha256:76543210fedcba9876"}
+			h := New(func() reconcile.Overview { return o }, 10*time.Second)
+			h.now = func() time.Time { return now }
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+			raw := rec.Body.String()
+			text := pagetest.Parse(t, []byte(raw)).Content()
+			for _, w := range tc.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("page shows %q, want it to contain %q", text, w)
+				}
+			}
+			for _, w := range tc.wantNot {
+				if strings.Contains(text, w) {
+					t.Errorf("page shows %q, want no %q", text, w)
+				}
+			}
+			if strings.Contains(raw, injected) {
+				t.Error("an error text is not escaped")
+			}
+		})
+	}
+	raw, _ := page(t)
+	if strings.Contains(raw, "election") {
+		t.Error("the page mentions leader election without it")
+	}
+}
