@@ -119,6 +119,7 @@ func (d *daemon) newLoop(client *chime.Client) (*reconcile.Loop, error) {
 	opts := f.plan.spec.options()
 	opts.DefaultRegion = client.DefaultRegion()
 	engine := reconcile.New(client, d.log.With("component", "apply"), f.plan.api.concurrency)
+	engine.SetMaxRoutes(f.plan.spec.maxRoutes)
 	f.plan.pre.setup(engine, d.m.PreflightDone)
 	lo := reconcile.LoopOptions{
 		Source: d.src.name, Schema: opts, DriftInterval: f.driftInterval, Drift: reconcile.DriftMode(f.drift),
