@@ -51,6 +51,11 @@ vulncheck:
 	@test -n "$(RELEASE_GO)" || { echo "no toolchain line in go.mod"; exit 1; }
 	GOTOOLCHAIN=$(RELEASE_GO) ./scripts/vulncheck.sh
 
+# One run of each benchmark. internal/reconcile's compare the client-side
+# rate limits against a simulated service: BenchmarkApply1000 at a fixed
+# --api-rate equal to the service's rate (about 20 s), BenchmarkApplyAdaptive
+# and BenchmarkApplyAdaptiveSlow with --api-rate auto against a service
+# rate the client is not told (about 12 s and 47 s).
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/schema ./internal/chime/sim ./internal/reconcile ./cmd/reconciler
 

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go/middleware"
-	"golang.org/x/time/rate"
 )
 
 // Attribute keys of the package's log records.
@@ -25,16 +25,23 @@ const (
 // attemptMiddleware runs once per attempt, inside the SDK's retry loop (it is
 // inserted after the "Retry" finalize middleware and before signing). Each
 // attempt, retries included, first waits for the region's rate limiter, then
-// gets its own timeout. It reports retries and throttles to the Observer.
-// A new value is made for every call, so n needs no lock: attempts of one
-// call are sequential.
+// gets its own timeout; its answer goes back to the limiter, whose adaptive
+// rate it may change. It keeps the call's two budgets, of throttled
+// attempts and of attempts that failed otherwise, and reports retries and
+// throttles to the Observer. A new value is made for every call, so its
+// counters need no lock: attempts of one call are sequential.
 type attemptMiddleware struct {
 	region, operation string
-	limiter           *rate.Limiter
+	limiter           *limiter
+	retryer           aws.Retryer // what it retries is what the budgets count
+	maxAttempts       int         // failed attempts but throttles
+	maxThrottles      int         // throttled attempts
 	timeout           time.Duration
 	observer          Observer
 	logger            *slog.Logger
-	n                 int
+	n                 int // attempts so far
+	failures          int // attempts that failed retryably, but throttles
+	throttles         int // attempts that were throttled
 }
 
 func (*attemptMiddleware) ID() string { return "ChimeAttempt" }
@@ -46,7 +53,8 @@ func (m *attemptMiddleware) HandleFinalize(ctx context.Context, in middleware.Fi
 	if m.n > 1 {
 		m.observer.Retry(m.region, m.operation)
 	}
-	if err := m.wait(ctx); err != nil {
+	tk, err := m.limiter.wait(ctx)
+	if err != nil {
 		return middleware.FinalizeOutput{}, middleware.Metadata{}, err
 	}
 	attemptCtx, cancel := context.WithTimeout(ctx, m.timeout)
@@ -55,24 +63,34 @@ func (m *attemptMiddleware) HandleFinalize(ctx context.Context, in middleware.Fi
 	if err != nil && ctx.Err() == nil && errors.Is(attemptCtx.Err(), context.DeadlineExceeded) {
 		err = &attemptTimeoutError{timeout: m.timeout, cause: err}
 	}
+	m.limiter.done(tk, err)
 	if err != nil {
 		m.failed(ctx, err)
+		err = m.spend(err)
 	}
 	return out, md, err
 }
 
-// wait blocks until the limiter grants a token or ctx ends. Its errors are
-// marked as cancellation so that the retryer does not retry them.
-func (m *attemptMiddleware) wait(ctx context.Context) error {
-	err := m.limiter.Wait(ctx)
-	switch {
-	case err == nil:
-		return nil
-	case ctx.Err() != nil:
-		return &aws.RequestCanceledError{Err: ctx.Err()}
-	default: // the wait would outlast ctx's deadline
-		return &aws.RequestCanceledError{Err: fmt.Errorf("rate limiter: %w", context.DeadlineExceeded)}
+// spend charges a failed attempt that the retryer would retry to its
+// budget, throttles or other failures; when the budget is spent, the call
+// ends with a *retry.MaxAttemptsError, which the retryer does not retry
+// (see newRetryer), as it would have ended at its own MaxAttempts.
+func (m *attemptMiddleware) spend(err error) error {
+	if !m.retryer.IsErrorRetryable(err) {
+		return err
 	}
+	if isThrottle(err) {
+		m.throttles++
+		if m.throttles < m.maxThrottles {
+			return err
+		}
+	} else {
+		m.failures++
+		if m.failures < m.maxAttempts {
+			return err
+		}
+	}
+	return &retry.MaxAttemptsError{Attempt: m.n, Err: err}
 }
 
 func (m *attemptMiddleware) failed(ctx context.Context, err error) {

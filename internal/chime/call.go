@@ -25,7 +25,8 @@ type request struct {
 	region string
 	api    *chimesdkvoice.Client
 	// attempts is passed to every SDK call: it installs the per-attempt
-	// middleware (rate limiter, attempt timeout, retry and throttle events).
+	// middleware (rate limiter, attempt timeout, attempt budgets, retry and
+	// throttle events).
 	attempts func(*chimesdkvoice.Options)
 }
 
@@ -63,12 +64,15 @@ func (c *Client) attemptOption(region, op string, r *regional) func(*chimesdkvoi
 	// gets a fresh middleware with its own attempt counter.
 	stackFn := func(s *middleware.Stack) error {
 		m := &attemptMiddleware{
-			region:    region,
-			operation: op,
-			limiter:   r.limiter,
-			timeout:   c.opts.Timeout,
-			observer:  c.opts.Observer,
-			logger:    c.opts.Logger,
+			region:       region,
+			operation:    op,
+			limiter:      r.limiter,
+			retryer:      c.retryer,
+			maxAttempts:  c.opts.MaxAttempts,
+			maxThrottles: c.opts.MaxThrottleAttempts,
+			timeout:      c.opts.Timeout,
+			observer:     c.opts.Observer,
+			logger:       c.opts.Logger,
 		}
 		return s.Finalize.Insert(m, "Retry", middleware.After)
 	}

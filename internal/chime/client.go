@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice"
-	"golang.org/x/time/rate"
 )
 
 // Client is the port to the Chime SDK Voice API. It is safe for concurrent
@@ -28,7 +26,7 @@ type Client struct {
 // regional is what the Client keeps for one region.
 type regional struct {
 	api     *chimesdkvoice.Client
-	limiter *rate.Limiter
+	limiter *limiter
 }
 
 // New loads the AWS configuration once, through the SDK's standard chain
@@ -89,12 +87,9 @@ func (c *Client) newRegional(name string) *regional {
 		}
 	})
 	c.opts.Logger.Debug("regional client created", logKeyRegion, name)
-	return &regional{api: api, limiter: newLimiter(c.opts.APIRate, c.opts.APIBurst)}
-}
-
-func newLimiter(perSecond float64, burst int) *rate.Limiter {
-	if perSecond == 0 || math.IsInf(perSecond, 1) {
-		return rate.NewLimiter(rate.Inf, burst)
+	var report func(float64)
+	if ro, ok := c.opts.Observer.(RateObserver); ok {
+		report = func(perSecond float64) { ro.RateLimit(name, perSecond) }
 	}
-	return rate.NewLimiter(rate.Limit(perSecond), burst)
+	return &regional{api: api, limiter: newLimiter(c.opts, report)}
 }

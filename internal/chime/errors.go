@@ -126,18 +126,17 @@ func IsNotFound(err error) bool {
 // permanent: repeating the request cannot succeed until the spec, the
 // account or the credentials change. Cancellation by the caller is neither;
 // IsTransient returns false for it. The retryer agrees: it retries what is
-// transient and nothing else.
+// transient and nothing else, but for the call's own deadline (the call is
+// over; a later one may succeed) and for the SDK's clock skew correction
+// (one more attempt of a refused request, signed with a corrected clock).
 func IsTransient(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || IsCredentials(err) {
 		return false
 	}
-	if isThrottle(err) || isServerFault(err) {
+	if isThrottle(err) || isServerFault(err) || errors.Is(err, context.DeadlineExceeded) {
 		return true
 	}
-	if status := httpStatus(err); status != 0 {
-		return status >= http.StatusInternalServerError || status == http.StatusTooManyRequests
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	if _, ok := retry.DefaultRetryableErrorCodes[apiCode(err)]; ok {
 		return true
 	}
 	return retry.RetryableConnectionError{}.IsErrorRetryable(err) == aws.TrueTernary
@@ -155,9 +154,11 @@ func isThrottle(err error) bool {
 	return throttleChecks().IsErrorThrottle(err) == aws.TrueTernary
 }
 
+// isServerFault reports whether err is a 5xx: its status, or one of the
+// service's 5xx exceptions.
 func isServerFault(err error) bool {
 	code := apiCode(err)
-	return code == codeServiceFailure || code == codeServiceUnavailable
+	return code == codeServiceFailure || code == codeServiceUnavailable || httpStatus(err) >= http.StatusInternalServerError
 }
 
 // apiCode returns the service's error code, or "" when err carries none.

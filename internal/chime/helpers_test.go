@@ -98,7 +98,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 var scopeRegion = regexp.MustCompile(`Credential=[^/]+/\d{8}/([^/]+)/chime/aws4_request`)
 
 // flaky is a handler that answers the first len(fail) requests with those
-// statuses, then delegates to ok. It counts requests and the regions they
+// statuses (or resetConn), then delegates to ok. It counts requests and the regions they
 // were signed for.
 type flaky struct {
 	mu      sync.Mutex
@@ -122,11 +122,25 @@ func (f *flaky) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status, f.fail = f.fail[0], f.fail[1:]
 	}
 	f.mu.Unlock()
-	if status != 0 {
+	switch status {
+	case 0:
+		f.ok(w, r)
+	case resetConn:
+		hangUp(w)
+	default:
 		writeError(w, status)
-		return
 	}
-	f.ok(w, r)
+}
+
+// resetConn, in flaky's fail, closes the connection without an answer.
+const resetConn = -1
+
+func hangUp(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(err)
+	}
+	conn.Close()
 }
 
 func (f *flaky) requests() int {

@@ -18,6 +18,16 @@ type Observer interface {
 	Throttle(region, operation string)
 }
 
+// RateObserver is an Observer that also wants each region's client-side
+// rate limit. The Client asks for it with a type assertion, so an Observer
+// need not implement it. RateLimit is called when a region's limiter is
+// made (perSecond 0: no limit) and, with an adaptive rate, at every change,
+// which can be at every attempt: it must be quick and must not block, and
+// it must not call the Client.
+type RateObserver interface {
+	RateLimit(region string, perSecond float64)
+}
+
 // Codes reported to Observer.Request for failures that carry no API error code.
 const (
 	CodeOK         = "ok"

@@ -25,10 +25,10 @@ func TestObserverCounts(t *testing.T) {
 			"request us-east-1 " + get + " ok": 1,
 			"retry us-east-1 " + get:           2,
 		}},
-		{"throttled to the end", repeat(429, 9), getCall, map[string]int{
+		{"throttled to the end", repeat(429, 30), getCall, map[string]int{
 			"request us-east-1 " + get + " ThrottledClientException": 1,
-			"retry us-east-1 " + get:                                 4,
-			"throttle us-east-1 " + get:                              5,
+			"retry us-east-1 " + get:                                 DefaultMaxThrottleAttempts - 1,
+			"throttle us-east-1 " + get:                              DefaultMaxThrottleAttempts,
 		}},
 		{"bad request", []int{400}, putCall, map[string]int{
 			"request us-east-1 " + put + " BadRequestException": 1,

@@ -29,8 +29,12 @@ func TestRetries(t *testing.T) {
 		{"403 not retried", []int{403}, 1, "ForbiddenException", false},
 		{"401 not retried", []int{401}, 1, "UnauthorizedClientException", false},
 		{"404 not retried", []int{404}, 1, "NotFoundException", false},
-		{"503 gives up after max attempts", repeat(503, 9), 5, "ServiceUnavailableException", true},
-		{"429 gives up after max attempts", repeat(429, 9), 5, "ThrottledClientException", true},
+		{"503 gives up after max attempts", repeat(503, 30), DefaultMaxAttempts, "ServiceUnavailableException", true},
+		{"429 gives up after max throttle attempts", repeat(429, 30), DefaultMaxThrottleAttempts, "ThrottledClientException", true},
+		{"throttles do not spend the 5xx budget", append(repeat(429, 24), repeat(503, 9)...), 34, "", false},
+		{"5xx do not spend the throttle budget", append(repeat(503, 9), repeat(429, 24)...), 34, "", false},
+		{"throttles then 5xx to the end", append(repeat(429, 3), repeat(503, 30)...), 3 + DefaultMaxAttempts, "ServiceUnavailableException", true},
+		{"connection reset counts as a 5xx", append(repeat(resetConn, 9), 503), DefaultMaxAttempts, "ServiceUnavailableException", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -52,7 +56,7 @@ func TestRetries(t *testing.T) {
 
 func TestGivingUpKeepsTypedError(t *testing.T) {
 	f := &flaky{fail: repeat(429, 9), ok: answer(200, `{}`)}
-	c := newTestClient(t, serve(t, f).URL, ClientOptions{MaxAttempts: 3})
+	c := newTestClient(t, serve(t, f).URL, ClientOptions{MaxThrottleAttempts: 3})
 	_, err := c.GetOrigination(t.Context(), "", testID)
 	if _, ok := errors.AsType[*types.ThrottledClientException](err); !ok {
 		t.Errorf("got %v, want a *types.ThrottledClientException inside", err)
@@ -156,5 +160,25 @@ func TestThrottleBackoffBase(t *testing.T) {
 	}
 	if got := longest(&types.ServiceUnavailableException{}); got >= 50*time.Millisecond {
 		t.Errorf("5xx: got longest first delay %v, want under 50ms", got)
+	}
+}
+
+// TestThrottleBackoffCap: late retries of a throttle wait at most
+// maxThrottleBackoff, those of a 5xx up to MaxBackoff.
+func TestThrottleBackoffCap(t *testing.T) {
+	r := newRetryer(ClientOptions{MaxBackoff: 20 * time.Second}.withDefaults())
+	longest := func(err error) time.Duration {
+		var m time.Duration
+		for range 500 {
+			d, _ := r.RetryDelay(20, err)
+			m = max(m, d)
+		}
+		return m
+	}
+	if got := longest(&types.ThrottledClientException{}); got > maxThrottleBackoff || got < maxThrottleBackoff/2 {
+		t.Errorf("throttle: got longest 20th delay %v, want up to %v", got, maxThrottleBackoff)
+	}
+	if got := longest(&types.ServiceUnavailableException{}); got <= maxThrottleBackoff || got > 20*time.Second {
+		t.Errorf("5xx: got longest 20th delay %v, want within (%v, 20s]", got, maxThrottleBackoff)
 	}
 }

@@ -44,7 +44,7 @@ func TestNotFoundOfOrigination(t *testing.T) {
 		{"connector missing", status(404),
 			"get origination of " + testID + " in us-east-1: the voice connector does not exist: NotFoundException: injected 404", true, false, 1},
 		{"connector unknown", status(500),
-			"get origination of " + testID + " in us-east-1: NotFoundException: injected 404, and whether the voice connector exists is unknown: get voice connector " + testID + " in us-east-1: ", false, true, 5},
+			"get origination of " + testID + " in us-east-1: NotFoundException: injected 404, and whether the voice connector exists is unknown: get voice connector " + testID + " in us-east-1: ", false, true, DefaultMaxAttempts},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

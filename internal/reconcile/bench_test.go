@@ -17,7 +17,7 @@ import (
 // 20 s. Goals: wall time at most 1.1 x the floor, at most 1% of calls
 // throttled, at most 1,000 reads + 3 calls per changed connector. Run with
 //
-//	go test -run '^$' -bench Apply1000 -benchtime 1x ./reconcile
+//	go test -run '^$' -bench Apply1000 -benchtime 1x ./internal/reconcile
 func BenchmarkApply1000(b *testing.B) {
 	const (
 		n, changed = 1000, 10
@@ -55,5 +55,66 @@ func BenchmarkApply1000(b *testing.B) {
 		b.ReportMetric(100*float64(s.Throttled)/float64(s.Total), "%throttled")
 		b.ReportMetric(float64(s.Total), "calls")
 		b.ReportMetric(float64(n+3*changed), "calls-budget")
+	}
+}
+
+// BenchmarkApplyAdaptive plans and applies a spec of 1,000 connectors, 10 of
+// them changed, against a simulator with 20 ms latency that allows 100
+// requests/s per operation, with the CLI's default flags: the client is
+// not told the rate. The floor is the reads at the service's rate: 10 s.
+// Goals: wall time at most 1.5 x the floor, at most 5% of calls throttled.
+// It reports the rate the controller settled on (rate-last) and the
+// highest it reached (rate-max). Run with
+//
+//	go test -run '^$' -bench ApplyAdaptive -benchtime 1x ./internal/reconcile
+func BenchmarkApplyAdaptive(b *testing.B) {
+	benchmarkAdaptive(b, 1000, 100)
+}
+
+// BenchmarkApplyAdaptiveSlow is BenchmarkApplyAdaptive with 200 connectors
+// against a service that allows 5 requests/s per operation: floor 40 s.
+//
+//	go test -run '^$' -bench ApplyAdaptiveSlow -benchtime 1x ./internal/reconcile
+func BenchmarkApplyAdaptiveSlow(b *testing.B) {
+	benchmarkAdaptive(b, 200, 5)
+}
+
+func benchmarkAdaptive(b *testing.B, n int, serviceRate float64) {
+	const changed = 10
+	simtest.Isolate(b)
+	w := simtest.Start(b, sim.Config{Rate: serviceRate, Latency: 20 * time.Millisecond})
+	desired := fleet(w.Connectors(b, "us-east-1", "vc", n))
+	for _, c := range desired {
+		if err := w.Sim.SetOrigination(c.ID, c.Origination); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := range b.N {
+		// A new client per run: each starts from the controller's start
+		// rate, as a new process would.
+		gauge := &rateGauge{}
+		eng := New(w.Client(b, cliDefaults(gauge)), nil, DefaultConcurrency)
+		for j := range changed {
+			desired[j*(n/changed)].Origination.Routes[0].Weight = 10 + (i*changed+j)%90
+		}
+		w.Sim.ResetStats()
+		start := time.Now()
+		p, err := eng.Plan(b.Context(), fmt.Sprint(i), desired)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r, err := eng.Apply(b.Context(), p, ApplyOptions{Gates: diff.Gates{}})
+		if err != nil || !r.Converged() || r.Count(StatusApplied) != changed {
+			b.Fatalf("got %v, converged %v, %d applied", err, r.Converged(), r.Count(StatusApplied))
+		}
+		wall := time.Since(start).Seconds()
+		s := w.Sim.Stats()
+		last, highest := gauge.settled("us-east-1")
+		b.ReportMetric(wall, "wall-s")
+		b.ReportMetric(wall/(float64(n)/serviceRate), "x-floor")
+		b.ReportMetric(100*float64(s.Throttled)/float64(s.Total), "%throttled")
+		b.ReportMetric(float64(s.Total), "calls")
+		b.ReportMetric(last, "rate-last")
+		b.ReportMetric(highest, "rate-max")
 	}
 }
