@@ -25,7 +25,7 @@ const (
 	gitlabCIFile       = "ci/gitlab-ci.yml"
 	actionlintPackage  = "github.com/rhysd/actionlint/cmd/actionlint@v1.7.12"
 	planMarker         = "<!-- reconciler-plan -->"
-	installCommand     = `go install "github.com/sipops/reconciler/cmd/reconciler@${RECONCILER_VERSION}"`
+	installCommand     = `go install "github.com/sipops/reconciler/cmd/reconciler@${CHIME_RECONCILER_VERSION}"`
 	validateCommand    = `reconciler validate --source "$SPEC_DIR"`
 	planCommand        = `reconciler plan --source "$SPEC_DIR" --output markdown`
 )
@@ -105,8 +105,8 @@ func TestGitHubActionsWorkflow(t *testing.T) {
 	if !maps.Equal(w.Permissions, wantPerms) {
 		t.Errorf("permissions: got %v, want %v", w.Permissions, wantPerms)
 	}
-	if v := w.Env["RECONCILER_VERSION"]; !pinnedVersion.MatchString(v) {
-		t.Errorf("env.RECONCILER_VERSION: got %q, want a pinned release vX.Y.Z", v)
+	if v := w.Env["CHIME_RECONCILER_VERSION"]; !pinnedVersion.MatchString(v) {
+		t.Errorf("env.CHIME_RECONCILER_VERSION: got %q, want a pinned release vX.Y.Z", v)
 	}
 	if !strings.Contains(job.If, "github.event.pull_request.head.repo.full_name == github.repository") {
 		t.Errorf("jobs.plan.if: got %q, want forks skipped", job.If)
@@ -276,8 +276,8 @@ func TestGitLabCI(t *testing.T) {
 	if specDir == "" {
 		t.Fatalf("variables.SPEC_DIR: got none, want the spec directory")
 	}
-	if v := vars["RECONCILER_VERSION"]; !pinnedVersion.MatchString(v) {
-		t.Errorf("variables.RECONCILER_VERSION: got %q, want a pinned release vX.Y.Z", v)
+	if v := vars["CHIME_RECONCILER_VERSION"]; !pinnedVersion.MatchString(v) {
+		t.Errorf("variables.CHIME_RECONCILER_VERSION: got %q, want a pinned release vX.Y.Z", v)
 	}
 	if vars["PLAN_MARKER"] != planMarker {
 		t.Errorf("variables.PLAN_MARKER: got %q, want %q", vars["PLAN_MARKER"], planMarker)
@@ -305,7 +305,7 @@ func TestGitLabCI(t *testing.T) {
 		t.Errorf("%s before_script: got %q, want %s", planName, plan.BeforeScript, installCommand)
 	}
 	script := strings.Join(plan.Script, "\n")
-	for _, want := range []string{validateCommand, planCommand, "AWS_WEB_IDENTITY_TOKEN_FILE", `export AWS_ROLE_ARN="$RECONCILER_PLAN_ROLE_ARN"`} {
+	for _, want := range []string{validateCommand, planCommand, "AWS_WEB_IDENTITY_TOKEN_FILE", `export AWS_ROLE_ARN="$CHIME_PLAN_ROLE_ARN"`} {
 		if !strings.Contains(script, want) {
 			t.Errorf("%s script: got no %q", planName, want)
 		}
@@ -351,7 +351,7 @@ func TestGitLabPlanExitCodes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir, env := fakeReconciler(t)
 			env = append(env, "FAKE_VALIDATE_EXIT="+tt.validateExit, "FAKE_PLAN_EXIT="+tt.planExit,
-				"AWS_ID_TOKEN=fake-oidc-token", "RECONCILER_PLAN_ROLE_ARN=arn:aws:iam::123456789012:role/plan",
+				"AWS_ID_TOKEN=fake-oidc-token", "CHIME_PLAN_ROLE_ARN=arn:aws:iam::123456789012:role/plan",
 				"CI_MERGE_REQUEST_IID=7")
 			code, out := runScript(t, dir, env, script, "bash", "--noprofile", "--norc", "-eo", "pipefail")
 			if code != tt.wantExit {

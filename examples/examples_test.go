@@ -182,6 +182,8 @@ func exercisedFamilies(t *testing.T) map[string]*dto.MetricFamily {
 	m.Request("us-east-1", "GetVoiceConnectorOrigination", "ok", 50*time.Millisecond)
 	m.Retry("us-east-1", "GetVoiceConnectorOrigination")
 	m.Throttle("us-east-1", "GetVoiceConnectorOrigination")
+	m.RateLimit("us-east-1", 20)
+	m.SetSuspensions([]reconcile.Suspension{{Key: "sbc-east", Since: now}})
 	mfs, err := reg.Gather()
 	if err != nil {
 		t.Fatalf("gather: got %v, want no error", err)

@@ -2,8 +2,10 @@
 // of the daemon and the test that keeps them honest.
 //
 //   - reconciler.service runs "reconciler run" as Type=notify with a
-//     watchdog (see internal/sdnotify), a dynamic user, a state directory
-//     and hardening that "systemd-analyze security" rates well below 2.0.
+//     watchdog (see internal/sdnotify), a dynamic user, a state directory,
+//     a runtime directory /run/reconciler for the control socket of
+//     "reconciler suspend", "resume" and "status", and hardening that
+//     "systemd-analyze security" rates well below 2.0.
 //   - reconciler@.service is the same unit as a template, one instance per
 //     AWS account or region, each with its own env file, state directory
 //     and user.

@@ -31,7 +31,7 @@ func settings(t *testing.T, file string) []string {
 func TestSettings(t *testing.T) {
 	common := []string{
 		"Type=notify", "NotifyAccess=main", "WatchdogSec=60s",
-		"ExecReload=/bin/kill -HUP $MAINPID", "DynamicUser=yes", "StateDirectoryMode=0700",
+		"ExecReload=/bin/kill -HUP $MAINPID", "DynamicUser=yes", "StateDirectoryMode=0700", "RuntimeDirectoryMode=0700",
 		"Restart=on-failure", "RestartSec=5s", "TimeoutStopSec=90s", "UMask=0077",
 		"ProtectSystem=strict", "CapabilityBoundingSet=", "MemoryDenyWriteExecute=yes",
 		"RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6", "SystemCallFilter=@system-service",
@@ -41,9 +41,12 @@ func TestSettings(t *testing.T) {
 		want []string
 	}{
 		{"reconciler.service", append(slices.Clip(common), execStart+"/etc/reconciler/reconciler.env",
-			"EnvironmentFile=/etc/reconciler/reconciler.env", "StateDirectory=reconciler")},
+			"EnvironmentFile=/etc/reconciler/reconciler.env", "StateDirectory=reconciler",
+			// reconciler suspend, resume and status look for the socket in /run/reconciler.
+			"RuntimeDirectory=reconciler")},
 		{"reconciler@.service", append(slices.Clip(common), execStart+"/etc/reconciler/reconciler-%i.env",
-			"EnvironmentFile=/etc/reconciler/reconciler-%i.env", "StateDirectory=reconciler/%i", "User=reconciler-%i")},
+			"EnvironmentFile=/etc/reconciler/reconciler-%i.env", "StateDirectory=reconciler/%i", "RuntimeDirectory=reconciler/%i",
+			"User=reconciler-%i")},
 	}
 	for _, tt := range tests {
 		got := settings(t, tt.file)
@@ -64,7 +67,7 @@ func TestSettings(t *testing.T) {
 // only the per-instance lines may differ.
 func TestTemplateMatchesUnit(t *testing.T) {
 	perInstance := func(l string) bool {
-		for _, k := range []string{"Description=", "EnvironmentFile=", "ExecStart=", "StateDirectory=", "User="} {
+		for _, k := range []string{"Description=", "EnvironmentFile=", "ExecStart=", "StateDirectory=", "RuntimeDirectory=", "User="} {
 			if strings.HasPrefix(l, k) {
 				return true
 			}

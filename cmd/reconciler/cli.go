@@ -28,6 +28,10 @@ type Stdio struct {
 	Out    io.Writer
 	Err    io.Writer
 	Getenv func(string) string
+	// Environ lists the environment as KEY=value, so that every RECONCILER_*
+	// variable in it can be checked to be a flag (flags.go); nil skips the
+	// check.
+	Environ func() []string
 	// Reload receives one value per SIGHUP (bursts collapse into one).
 	Reload <-chan struct{}
 }
@@ -46,6 +50,9 @@ func commands() []command {
 		{name: "apply", summary: "apply the spec once; exit 0 when every connector converged, 1 otherwise", run: runApply},
 		{name: "import", summary: "write specs from the live state of existing Voice Connectors; plan then shows nothing to change", run: runImport},
 		{name: "run", summary: "run the daemon: apply each revision from a directory or git, revert drift, export metrics", run: runRun},
+		{name: "suspend", summary: "break glass: stop the running daemon from writing connectors, e.g. during an incident", run: runSuspend},
+		{name: "resume", summary: "lift a suspension: the daemon reconciles those connectors at once", run: runResume},
+		{name: "status", summary: "show the running daemon's revision, connectors, suspensions and failures", run: runStatus},
 		{name: "demo", summary: "run the daemon on the example specs against an embedded simulator", run: runDemo},
 		{name: "sim", summary: "serve a simulated Chime SDK Voice API on loopback for tests, benchmarks and demos", run: runSim},
 		{name: "version", summary: "print version information", run: runVersion},

@@ -98,6 +98,13 @@ func demo(ctx context.Context, std Stdio, f *runFlags, every time.Duration) erro
 	if err != nil {
 		return err
 	}
+	// A state directory of its own: the demo's suspensions and control
+	// socket must not meet those of a daemon of the same user.
+	if f.stateDir, err = os.MkdirTemp("", "reconciler-demo-"); err != nil {
+		return err
+	}
+	defer os.RemoveAll(f.stateDir)
+	ctl := f.control.daemonPath(std.Getenv, f.stateDir)
 	fmt.Fprintf(std.Out, "reconciler demo: the daemon on %s against a simulated Chime SDK Voice API at %s\n\n", dir, url)
 	fmt.Fprintln(std.Out, "The plan the daemon is about to apply:")
 	if err := p.show(std, "text"); err != nil {
@@ -113,9 +120,15 @@ The daemon is running. Look at:
 
 Every %s the demo changes a route's weight behind the daemon's back; the
 daemon reverts it within %s. Edit the files in %s to see a new revision
-applied. Stop with Ctrl-C.
+applied. Break glass as in an incident, and the drift stays:
 
-`, addr, addr, addr, every, f.driftInterval, dir)
+  reconciler suspend --control-socket %s sbc-east --reason INC-1
+  reconciler status --control-socket %s
+  reconciler resume --control-socket %s sbc-east
+
+Stop with Ctrl-C.
+
+`, addr, addr, addr, every, f.driftInterval, dir, ctl, ctl, ctl)
 	}
 	go injectDrift(ctx, std, s, every)
 	err = runDaemon(ctx, std, f)

@@ -138,13 +138,3 @@ func (e *electionFlags) options(listen string, log *slog.Logger, obs leader.Obse
 		Username: e.username, Password: e.password, Observer: obs, Logger: log,
 	}
 }
-
-// changed names the election flags that differ between e and o.
-func (e *electionFlags) changed(o *electionFlags) map[string]bool {
-	return map[string]bool{
-		"leader-election-etcd": e.etcd != o.etcd, "leader-election-key": e.key != o.key,
-		"leader-election-ttl": e.ttl != o.ttl, "leader-election-identity": e.identity != o.identity,
-		"etcd-ca-file": e.caFile != o.caFile, "etcd-cert-file": e.certFile != o.certFile, "etcd-key-file": e.keyFile != o.keyFile,
-		"etcd-username": e.username != o.username, "etcd-password-file": e.passwordFile != o.passwordFile,
-	}
-}

@@ -33,5 +33,5 @@ func realMain() int {
 			}
 		}
 	}()
-	return Main(ctx, os.Args[1:], Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv, Reload: reload})
+	return Main(ctx, os.Args[1:], Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv, Environ: os.Environ, Reload: reload})
 }

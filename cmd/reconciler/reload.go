@@ -3,8 +3,9 @@ package main
 import (
 	"context"
 	"errors"
-	"slices"
+	"flag"
 	"strings"
+	"sync/atomic"
 
 	"github.com/sipops/reconciler/internal/reconcile"
 )
@@ -13,7 +14,13 @@ import (
 // again with the environment file re-read, the settings a running daemon
 // can change are handed to the loop, and the loop sweeps every connector.
 // A reload that fails keeps the running settings.
-func (d *daemon) forwardReloads(ctx context.Context, reload chan<- reconcile.Reload) {
+//
+// The newest reload wins: one still queued for a loop busy with a pass is
+// replaced by the next, never the other way round, and
+// config_last_reload_successful says 1 only once the loop has put the
+// newest settings in force (0 at once when they fail to parse).
+func (d *daemon) forwardReloads(ctx context.Context, reload chan reconcile.Reload) {
+	var newest atomic.Uint64
 	for {
 		select {
 		case <-ctx.Done():
@@ -21,38 +28,61 @@ func (d *daemon) forwardReloads(ctx context.Context, reload chan<- reconcile.Rel
 		case <-d.std.Reload:
 		}
 		d.notifyFailed(d.notify.Reloading())
-		r := reconcile.Reload{}
-		if s, err := d.reload(); err != nil {
-			d.log.Error("reload failed, the running settings stay", "err", err)
-			d.m.SetReloadSuccessful(false)
-		} else {
-			r.Settings = &s
-			d.m.SetReloadSuccessful(true)
-		}
+		d.onReload(reload, &newest)
+	}
+}
+
+// onReload handles one SIGHUP; newest counts them.
+func (d *daemon) onReload(reload chan reconcile.Reload, newest *atomic.Uint64) {
+	n := newest.Add(1)
+	r, err := d.reload(func() bool { return newest.Load() == n })
+	if err != nil {
+		d.log.Error("reload failed, the running settings stay", "err", err)
+		d.m.SetReloadSuccessful(false)
+	}
+	replaceQueued(reload, r)
+}
+
+// replaceQueued hands r to the loop, in place of a reload the loop has not
+// taken yet. Only forwardReloads sends on reload, so this ends at once.
+func replaceQueued(reload chan reconcile.Reload, r reconcile.Reload) {
+	for {
 		select {
 		case reload <- r:
-		default: // one is already queued
+			return
+		default:
+		}
+		select {
+		case <-reload: // older, not applied: replaced
+		default:
 		}
 	}
 }
 
 // reload parses the daemon's command line again, re-reading the
-// environment file, applies the new log level and returns the settings
-// for the loop. Nothing changes if it fails.
-func (d *daemon) reload() (reconcile.Settings, error) {
+// environment file, and returns the reload for the loop: its settings,
+// and the log level and the metric to set once they are in force (newest
+// says whether this is still the newest reload). On an error nothing
+// changes but the loop still sweeps, as SIGHUP asks.
+func (d *daemon) reload(newest func() bool) (reconcile.Reload, error) {
 	next, err := reparse(d.std, d.flags)
 	if err != nil {
-		return reconcile.Settings{}, err
+		return reconcile.Reload{}, err
 	}
 	level, err := next.plan.log.parseLevel()
 	if err != nil {
-		return reconcile.Settings{}, err
+		return reconcile.Reload{}, err
 	}
 	if changed := d.flags.restartOnly(next); len(changed) > 0 {
 		d.log.Warn("reload: these settings changed but only a restart applies them", "flags", strings.Join(changed, " "))
 	}
-	d.flags.plan.log.current.Set(level)
-	return next.settings(), nil
+	s := next.settings()
+	return reconcile.Reload{Settings: &s, Applied: func() {
+		d.flags.plan.log.current.Set(level)
+		if newest() {
+			d.m.SetReloadSuccessful(true)
+		}
+	}}, nil
 }
 
 // reparse parses the daemon's command line again, re-reading the
@@ -60,39 +90,32 @@ func (d *daemon) reload() (reconcile.Settings, error) {
 func reparse(std Stdio, f *runFlags) (*runFlags, error) {
 	var msgs strings.Builder
 	std.Err = &msgs
-	next, code := parseRun(std, f.args)
+	next, code := reparseRun(std, f.args)
 	if code >= 0 {
 		return nil, errors.New(strings.TrimSpace(msgs.String()))
 	}
 	return next, nil
 }
 
-// settings are the flags a reload may change.
+// settings are the values of the reloadable flags but --log-level, which
+// the logger takes.
 func (r *runFlags) settings() reconcile.Settings {
 	return reconcile.Settings{DriftInterval: r.driftInterval, Drift: reconcile.DriftMode(r.drift), Gates: r.plan.gates}
 }
 
-// restartOnly names the flags that differ between r and o and that only a
-// restart applies.
+// restartOnly names, as --flag and in order, the flags that are not
+// reloadable and whose value differs between r, the running daemon's, and
+// o: they keep r's value until a restart.
 func (r *runFlags) restartOnly(o *runFlags) []string {
+	if r.fs == nil || o.fs == nil {
+		return nil
+	}
 	var changed []string
-	a, b := r, o
-	for name, differs := range map[string]bool{
-		"source": a.plan.spec.source != b.plan.spec.source, "git-url": a.gitURL != b.gitURL, "git-ref": a.gitRef != b.gitRef,
-		"git-path": a.gitPath != b.gitPath, "listen": a.listen != b.listen, "region": a.plan.spec.region != b.plan.spec.region,
-		"endpoint": a.plan.api.endpoint != b.plan.api.endpoint, "api-rate": a.plan.api.apiRate != b.plan.api.apiRate,
-		"max-routes": a.plan.spec.maxRoutes != b.plan.spec.maxRoutes, "webhook-secret-file": a.webhookSecretFile != b.webhookSecretFile,
-		"state-dir": a.stateDir != b.stateDir, "concurrency": a.plan.api.concurrency != b.plan.api.concurrency,
-	} {
-		if differs {
-			changed = append(changed, "--"+name)
+	r.fs.VisitAll(func(f *flag.Flag) {
+		g := o.fs.Lookup(f.Name)
+		if !reloadable(f.Name) && g != nil && g.Value.String() != f.Value.String() {
+			changed = append(changed, "--"+f.Name)
 		}
-	}
-	for name, differs := range a.election.changed(&b.election) {
-		if differs {
-			changed = append(changed, "--"+name)
-		}
-	}
-	slices.Sort(changed)
+	})
 	return changed
 }

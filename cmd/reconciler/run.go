@@ -48,6 +48,7 @@ type daemon struct {
 	src     *specSource
 	srv     *httpapi.Server
 	elector *leader.Elector // nil without --leader-election-etcd
+	ctl     *daemonControl
 }
 
 var _ reconcile.Election = (*leader.Elector)(nil)
@@ -61,10 +62,13 @@ func runDaemon(ctx context.Context, std Stdio, f *runFlags) error {
 	if err := d.srv.Listen(); err != nil {
 		return err
 	}
+	if err := d.ctl.srv.Listen(); err != nil {
+		return err
+	}
 	if f.onListen != nil {
 		f.onListen(d.srv.Addr())
 	}
-	d.log.Info("started", "source", d.src.name, "listen", d.srv.Addr(), "drift", f.drift, "drift_interval", f.driftInterval)
+	d.log.Info("started", "source", d.src.name, "listen", d.srv.Addr(), "control", d.ctl.srv.Path(), "drift", f.drift, "drift_interval", f.driftInterval)
 	if d.elector != nil {
 		d.log.Info("leader election on etcd: writing only while leading", "endpoints", strings.Join(f.election.endpoints, ","),
 			"key", f.election.key, "identity", d.elector.Identity(), "ttl", f.election.ttl)
@@ -99,9 +103,13 @@ func newDaemon(ctx context.Context, std Stdio, f *runFlags) (*daemon, error) {
 		}
 		d.m.SetElection(f.election.key)
 	}
+	if d.ctl, err = newDaemonControl(std, f, log); err != nil {
+		return nil, err
+	}
 	if d.loop, err = d.newLoop(client); err != nil {
 		return nil, err
 	}
+	d.ctl.serve(d.loop, log.With("component", "control"))
 	if d.srv, err = d.newServer(reg); err != nil {
 		return nil, err
 	}
@@ -124,8 +132,10 @@ func (d *daemon) newLoop(client *chime.Client) (*reconcile.Loop, error) {
 	lo := reconcile.LoopOptions{
 		Source: d.src.name, Schema: opts, DriftInterval: f.driftInterval, Drift: reconcile.DriftMode(f.drift),
 		Gates: f.plan.gates, ShutdownTimeout: f.shutdownTimeout, Recorder: d.m, Logger: d.log.With("component", "loop"),
-		Load:   sb.Load,
+		Load: sb.Load, Stall: f.stall(),
 		OnPass: d.reportPass,
+		// Suspensions from the control socket, kept in the state directory.
+		Suspended: d.ctl.loaded, Suspensions: d.ctl.store,
 	}
 	if d.elector != nil {
 		lo.Election = d.elector
@@ -157,11 +167,13 @@ func (d *daemon) supervise(ctx context.Context) error {
 	defer cancel(nil)
 	snaps := make(chan *source.Snapshot, 1)
 	reload := make(chan reconcile.Reload, 1)
-	done := make(chan struct{}, 2)
-	for _, run := range []func(context.Context) error{
+	runs := []func(context.Context) error{
 		func(ctx context.Context) error { return d.src.watch(ctx, snaps) },
 		d.srv.Serve,
-	} {
+		d.ctl.srv.Serve,
+	}
+	done := make(chan struct{}, len(runs))
+	for _, run := range runs {
 		go func() {
 			if err := run(ctx); err != nil {
 				cancel(err)
@@ -170,15 +182,18 @@ func (d *daemon) supervise(ctx context.Context) error {
 		}()
 	}
 	go d.forwardReloads(ctx, reload)
-	go d.notify.RunWatchdog(ctx, func() bool { return true })
+	// The watchdog pings only while the loop makes progress: systemd
+	// restarts a daemon wedged in a pass or an evaluation.
+	go d.notify.RunWatchdog(ctx, d.loop.Alive)
 	resign := d.campaign(ctx)
 	loopErr := d.loop.Run(ctx, snaps, reload)
 	resign()
 	d.notifyFailed(d.notify.Stopping())
 	d.log.Info("stopping")
 	cancel(nil)
-	<-done
-	<-done
+	for range runs {
+		<-done
+	}
 	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
@@ -237,8 +252,9 @@ func passStatus(o reconcile.Overview) string {
 	if o.LastGood != nil {
 		rev = shortRev(o.LastGood.ID)
 	}
-	return fmt.Sprintf("revision %s: %d in sync, %d drifted, %d failed, %d pending", rev,
-		o.Counts[reconcile.StateInSync], o.Counts[reconcile.StateDrifted], o.Counts[reconcile.StateFailed], o.Counts[reconcile.StatePending])
+	return fmt.Sprintf("revision %s: %d in sync, %d drifted, %d failed, %d pending, %d suspended", rev,
+		o.Counts[reconcile.StateInSync], o.Counts[reconcile.StateDrifted], o.Counts[reconcile.StateFailed], o.Counts[reconcile.StatePending],
+		o.Counts[reconcile.StateSuspended])
 }
 
 func shortRev(r string) string {

@@ -1,12 +1,17 @@
 package main
 
 import (
+	"cmp"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
+	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/httpapi"
 	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/source"
@@ -30,41 +35,66 @@ type runFlags struct {
 	specTimeout             time.Duration
 	specMemory              uint64
 	election                electionFlags // --leader-election-*, --etcd-*
+	control                 controlFlags  // --control-socket
 
 	// onListen, if set, is told the HTTP server's address once it listens.
 	onListen func(addr string)
 	// args is the command line, parsed again on reload.
 	args []string
+	// fs holds the flags once parsed: a reload compares their values.
+	fs *flag.FlagSet
 }
 
-// parseRun parses the daemon's flags: the command line first, then the
-// environment file given by --env-file, then the process environment.
+// parseRun parses the daemon's flags at start: the command line first, then
+// the RECONCILER_* settings of --env-file if one is given, else of the
+// process environment.
+//
+// With --env-file the file is the one source of the RECONCILER_* settings,
+// read again on every reload: a setting removed from the file reverts to
+// its default on the next reload, whatever the environment inherited at
+// start. So that the environment cannot hold a setting the file does not
+// (systemd's EnvironmentFile= loads the same file, for the AWS_* variables
+// the SDK reads), every RECONCILER_* variable of the environment must be
+// in the file, with the same value, at start.
 func parseRun(std Stdio, args []string) (*runFlags, int) {
-	f, code := parseRunOnce(std, args)
-	if code >= 0 || f.envFile == "" {
-		return f, code
-	}
-	env, err := readEnvFile(f.envFile)
-	if err != nil {
-		fmt.Fprintf(std.Err, "run: %v\n", err)
-		return nil, exitUsage
-	}
-	std.Getenv = withEnvFile(env, std.Getenv)
-	return parseRunOnce(std, args)
+	return parseRunFrom(std, args, true)
 }
 
-// parseRunOnce parses the command line, then std.Getenv.
-func parseRunOnce(std Stdio, args []string) (*runFlags, int) {
+// reparseRun parses the daemon's flags again on reload: the command line,
+// then --env-file read anew. The process environment does not change while
+// the daemon runs, so it is not read for settings, nor checked again.
+func reparseRun(std Stdio, args []string) (*runFlags, int) {
+	return parseRunFrom(std, args, false)
+}
+
+func parseRunFrom(std Stdio, args []string, start bool) (*runFlags, int) {
 	f := &runFlags{}
 	fs := newFlags(std, "run", "--source DIR | --git-url URL [flags]",
 		"Run the daemon: apply each new revision of the specs, sweep for drift, export metrics.\n"+
 			"SIGHUP re-reads --env-file and sweeps every connector; SIGTERM lets writes in flight finish, then exits 0.\n"+
+			"With --env-file, the file is the one source of RECONCILER_* settings (the environment's are checked against it).\n"+
 			"With --leader-election-etcd, of the daemons sharing --leader-election-key only the one holding the lease\n"+
 			"writes; the others validate each revision and take over when it goes (SIGTERM resigns at once).")
 	f.register(fs)
-	if code := parse(fs, args, std, exitUsage); code >= 0 {
+	env := environment(std, fs)
+	if path := envFileArg(std, args); path != "" {
+		file, err := readEnvFile(path)
+		if err != nil {
+			fmt.Fprintf(std.Err, "run: %v\n", err)
+			return nil, exitUsage
+		}
+		fenv := fileSettings(path, file)
+		if err := checkEnvFile(fs, env, fenv, start); err != nil {
+			fmt.Fprintf(std.Err, "run: %v\n", indentLines(err))
+			return nil, exitUsage
+		}
+		env = fenv
+		f.envFile = path
+	}
+	if code := parseWith(fs, args, env, exitUsage); code >= 0 {
 		return nil, code
 	}
+	f.fs = fs
 	if msg := f.check(); msg != "" {
 		return nil, usageErrorf(fs, exitUsage, "%s", msg)
 	}
@@ -73,6 +103,63 @@ func parseRunOnce(std Stdio, args []string) (*runFlags, int) {
 		return nil, usageErrorf(fs, exitUsage, "%s", msg)
 	}
 	return f, -1
+}
+
+// envFileArg returns the --env-file of args, else $RECONCILER_ENV_FILE:
+// the one setting the file cannot hold. Bad arguments return "": the
+// parse that follows reports them.
+func envFileArg(std Stdio, args []string) string {
+	var f runFlags
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	f.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return ""
+	}
+	return cmp.Or(f.envFile, std.Getenv(envPrefix+"ENV_FILE"))
+}
+
+// checkEnvFile checks the settings of --env-file against the process
+// environment's at start: every RECONCILER_* variable of the environment
+// must be a flag, and be in the file with the same value. The file must
+// not name itself.
+func checkEnvFile(fs *flag.FlagSet, env, file settings, start bool) error {
+	var errs []error
+	if slices.Contains(file.vars, envPrefix+"ENV_FILE") {
+		errs = append(errs, fmt.Errorf("%s: the file cannot name itself; give --env-file on the command line", file.where(envPrefix+"ENV_FILE")))
+	}
+	if !start {
+		return errors.Join(errs...)
+	}
+	// The environment's own unknown names; those it shares with the file
+	// parseWith reports, with their line.
+	only := settings{lookup: env.lookup}
+	for _, name := range env.vars {
+		if !slices.Contains(file.vars, name) {
+			only.vars = append(only.vars, name)
+		}
+	}
+	for _, name := range env.near {
+		if !slices.Contains(file.near, name) {
+			only.near = append(only.near, name)
+		}
+	}
+	if err := only.check(fs); err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	for _, name := range slices.Sorted(slices.Values(env.vars)) {
+		got := env.lookup(name)
+		switch want, ok := file.lookup(name), slices.Contains(file.vars, name); {
+		case name == envPrefix+"ENV_FILE":
+		case !ok:
+			errs = append(errs, fmt.Errorf("%s is set in the environment but not in %s: with --env-file the file is the one source of "+
+				"RECONCILER_* settings, and a reload would not see it; put it in the file, or give --%s", name, file.file, flagOf(name)))
+		case want != got:
+			errs = append(errs, fmt.Errorf("%s is %q in the environment but %q in %s:%d: with --env-file the file is the one source of "+
+				"RECONCILER_* settings; have systemd's EnvironmentFile= load that same file", name, got, want, file.file, file.lines[name]))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func (r *runFlags) register(fs *flag.FlagSet) {
@@ -95,6 +182,29 @@ func (r *runFlags) register(fs *flag.FlagSet) {
 	fs.Uint64Var(&r.specMemory, "spec-memory", 2048, "`MiB` of heap evaluating one revision of the spec may use; more makes the revision invalid")
 	fs.StringVar(&r.envFile, "env-file", "", "`FILE` of RECONCILER_*=value lines, read at start and again on SIGHUP (the systemd EnvironmentFile)")
 	r.election.register(fs)
+	r.control.register(fs)
+}
+
+// reloadable says which flags of the daemon a reload (SIGHUP) applies: the
+// drift mode and interval, the --allow-* gates and the log level
+// (settings, and reload in reload.go). A reload compares every other flag
+// with the value the daemon started with and logs by name those that
+// changed: only a restart applies them. A flag the running daemon can take
+// a new value of is declared here, and nowhere else.
+func reloadable(name string) bool {
+	switch name {
+	case "drift", "drift-interval", "allow-mass-change", "allow-traffic-loss", "log-level":
+		return true
+	}
+	return false
+}
+
+// stall is how long the loop may go without progress before the watchdog
+// stops pinging: longer than an API call may take with all its attempts
+// (chime.DefaultCallTimeout), than an evaluation (--spec-timeout) and than
+// a preflight probe, with a minute to spare.
+func (r *runFlags) stall() time.Duration {
+	return max(chime.DefaultCallTimeout, r.specTimeout, r.plan.pre.timeout) + time.Minute
 }
 
 func (r *runFlags) check() string {

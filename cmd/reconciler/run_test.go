@@ -32,6 +32,10 @@ func TestRunGit(t *testing.T) {
 	if st := p.status(t); st.LastGood == nil || st.LastGood.ID != v1 || !st.Ready {
 		t.Fatalf("last good %+v, ready %v; want %s and ready", st.LastGood, st.Ready, v1)
 	}
+	// --api-rate auto reports the rate it allows itself in the region.
+	if got := p.metric(t, "chime_origination_api_rate_limit", map[string]string{"region": "us-east-1"}); got < 0.5 || got > 100 {
+		t.Errorf("api_rate_limit{region=us-east-1}: got %v, want the adaptive rate, within 0.5..100", got)
+	}
 
 	// A forged webhook: 401, and no fetch.
 	fetches := p.metric(t, "chime_origination_source_fetch_total", map[string]string{"result": "success"})

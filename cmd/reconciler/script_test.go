@@ -59,9 +59,9 @@ func scriptParams(t *testing.T, u sim.Unconfigured) testscript.Params {
 		Setup: func(env *testscript.Env) error {
 			// The examples are part of the contract of the README.
 			env.Setenv("EXAMPLES", examplesDir(t))
-			// No SIP OPTIONS to the example hosts: scripts that test the
-			// preflight pass --preflight.
-			env.Setenv("RECONCILER_PREFLIGHT", "off")
+			// No RECONCILER_PREFLIGHT=off here: a command without
+			// --preflight (validate) refuses the variable. The scripts that
+			// plan or apply set it themselves.
 			env.Values[simKey{}] = &simState{ids: map[string]string{}, unconfigured: u}
 			return nil
 		},

@@ -19,6 +19,12 @@
 // GET endpoints answer HEAD too; other methods get 405 with an Allow header.
 // Request bodies are capped at 1 MiB (413 past it).
 //
+// /status and the status page show the suspensions made with "reconciler
+// suspend" (who, why, since when). Suspending and resuming are not offered
+// over HTTP: the server cannot tell who asks, while the control socket
+// (package control) learns it from the kernel and admits only the daemon's
+// user and root.
+//
 // With leader election a standby serves every endpoint as the leader does:
 // /status says who leads ("election"), /readyz answers 200 once the standby
 // has validated a revision it could take over with, and the webhook makes

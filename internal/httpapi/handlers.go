@@ -14,7 +14,7 @@ const index = `chime origination reconciler
 /metrics     Prometheus metrics
 /healthz     liveness: 200 while the process serves HTTP
 /readyz      readiness: 200 once the daemon can reconcile (a standby: can take over), else 503 and why
-/status      JSON: revision, connectors, recent changes, leader election
+/status      JSON: revision, connectors, suspensions, recent changes, leader election
 /hooks/git   POST: git push webhook (GitHub X-Hub-Signature-256 or GitLab X-Gitlab-Token), when enabled
 `
 

@@ -36,7 +36,7 @@ func newLoopMetrics() *Metrics {
 			"1 if the last configuration reload (SIGHUP) succeeded, 0 if it failed and the old configuration is still in use."),
 		connectors: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "chime_origination_connectors",
-			Help: "Managed Voice Connectors by state after the last pass: in_sync, drifted (live differs from spec), failed (last write or read failed), pending (not yet reconciled).",
+			Help: "Managed Voice Connectors by state after the last pass: in_sync, drifted (live differs from spec), failed (last write or read failed), pending (not yet reconciled), suspended (an operator stopped writes to it).",
 		}, []string{"state"}),
 		drift: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "chime_origination_drift_detected_total",
@@ -53,6 +53,8 @@ func newLoopMetrics() *Metrics {
 			Name: "chime_origination_leader_changes_total",
 			Help: "Times this daemon became leader or stopped being leader (leader election on etcd).",
 		}),
+		suspended: newSuspendedSince("chime_origination_suspended_since_timestamp_seconds",
+			"Unix time since which an operator has suspended the connector (reconciler suspend): nothing writes it until it is resumed. One series per suspension in this daemon's state directory."),
 	}
 }
 
@@ -72,6 +74,10 @@ func (m *Metrics) addAPIMetrics() {
 	m.apiRetries = counterVec("chime_origination_api_retries_total",
 		"API attempts after the first (on throttling, 5xx or connection errors).",
 		"operation")
+	m.apiRate = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "chime_origination_api_rate_limit",
+		Help: "Client-side API requests per second the reconciler allows itself in a region, retries included: with --api-rate auto, the rate the adaptive controller settled on; else the fixed --api-rate. 0 means no limit.",
+	}, []string{"region"})
 }
 
 func (m *Metrics) addSourceMetrics() {

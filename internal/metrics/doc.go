@@ -30,8 +30,8 @@
 //	chime_origination_config_last_reload_successful
 //	    0 if the last SIGHUP reload failed and the old configuration runs.
 //	chime_origination_connectors{state}
-//	    Managed connectors by state: in_sync, drifted, failed, pending. All
-//	    four series are always present.
+//	    Managed connectors by state: in_sync, drifted, failed, pending,
+//	    suspended. All five series are always present.
 //	chime_origination_drift_detected_total
 //	    Connectors found changed outside git. Someone is using the console.
 //	chime_origination_changes_total{action,result}
@@ -44,6 +44,10 @@
 //	    Attempts throttled by AWS (429); lower the client rate limit.
 //	chime_origination_api_retries_total{operation}
 //	    Attempts after the first.
+//	chime_origination_api_rate_limit{region}
+//	    Requests/s the client allows itself in the region, retries
+//	    included: what --api-rate auto settled on, or the fixed rate; 0 is
+//	    no limit. Absent for a region not called yet.
 //	chime_origination_source_fetch_total{result}
 //	    Fetches of the spec source, success or failure.
 //	chime_origination_source_last_fetch_timestamp_seconds
@@ -60,6 +64,12 @@
 //	chime_origination_leader_changes_total
 //	    Times this daemon became leader or stopped being it. A rising rate
 //	    is an election that flaps: etcd slow or far, or a TTL too short.
+//	chime_origination_suspended_since_timestamp_seconds{connector}
+//	    When an operator suspended the connector (reconciler suspend); one
+//	    series per suspension, gone once resumed. Suspensions live in each
+//	    daemon's state directory, so a standby of leader election exports
+//	    its own. Alert when time() minus this exceeds the longest break
+//	    glass you allow (4h in the example rules).
 //
 // The Go runtime (go_*) and process (process_*) collectors are registered
 // too. The AWS region is not a label: the operation is what an operator acts

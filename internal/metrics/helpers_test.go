@@ -32,8 +32,10 @@ func exerciseAll(m *Metrics) {
 	m.Request("us-east-1", "GetVoiceConnectorOrigination", "ThrottledClientException", 2*time.Second)
 	m.Retry("us-east-1", "GetVoiceConnectorOrigination")
 	m.Throttle("us-east-1", "GetVoiceConnectorOrigination")
+	m.RateLimit("us-east-1", 42.5)
 	m.SetElection("/reconciler/test")
 	m.LeaderChanged(true)
+	m.SetSuspensions([]reconcile.Suspension{{Key: "sbc-east", Reason: "INC-4242", Since: at.Add(-time.Hour)}})
 }
 
 // gather returns the families of reg by name.

@@ -28,11 +28,13 @@ var Names = []string{
 	"chime_origination_api_request_duration_seconds",
 	"chime_origination_api_throttled_total",
 	"chime_origination_api_retries_total",
+	"chime_origination_api_rate_limit",
 	"chime_origination_source_fetch_total",
 	"chime_origination_source_last_fetch_timestamp_seconds",
 	"chime_origination_preflight_total",
 	"chime_origination_leader",
 	"chime_origination_leader_changes_total",
+	"chime_origination_suspended_since_timestamp_seconds",
 }
 
 const (
@@ -60,16 +62,19 @@ type Metrics struct {
 	apiTime       *prometheus.HistogramVec
 	apiThrottled  *prometheus.CounterVec
 	apiRetries    *prometheus.CounterVec
+	apiRate       *prometheus.GaugeVec // by region
 	fetches       *prometheus.CounterVec
 	lastFetch     prometheus.Gauge
 	preflight     *prometheus.CounterVec
 	leader        *prometheus.GaugeVec // by election: the etcd key, "" without leader election
 	leaderNow     prometheus.Gauge     // the series of this daemon's election
 	leaderChanges prometheus.Counter
+	suspended     *suspendedSince
 }
 
 var (
 	_ chime.Observer     = (*Metrics)(nil)
+	_ chime.RateObserver = (*Metrics)(nil)
 	_ reconcile.Recorder = (*Metrics)(nil)
 	_ leader.Observer    = (*Metrics)(nil)
 )
@@ -117,7 +122,7 @@ func (m *Metrics) collectors() []prometheus.Collector {
 	return []prometheus.Collector{
 		m.reconciles, m.reconcileTime, m.lastSuccess, m.revision, m.held, m.specValid, m.reloadOK,
 		m.connectors, m.drift, m.changes,
-		m.apiRequests, m.apiTime, m.apiThrottled, m.apiRetries,
-		m.fetches, m.lastFetch, m.preflight, m.leader, m.leaderChanges,
+		m.apiRequests, m.apiTime, m.apiThrottled, m.apiRetries, m.apiRate,
+		m.fetches, m.lastFetch, m.preflight, m.leader, m.leaderChanges, m.suspended,
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sipops/reconciler/internal/reconcile"
 )
 
 func TestNamesAllPresent(t *testing.T) {
@@ -58,6 +60,7 @@ func TestInitialSeries(t *testing.T) {
 		{"chime_origination_connectors", map[string]string{"state": "drifted"}, 0},
 		{"chime_origination_connectors", map[string]string{"state": "failed"}, 0},
 		{"chime_origination_connectors", map[string]string{"state": "pending"}, 0},
+		{"chime_origination_connectors", map[string]string{"state": "suspended"}, 0},
 		{"chime_origination_revision_held", nil, 0},
 		{"chime_origination_config_last_reload_successful", nil, 1},
 		{"chime_origination_leader", map[string]string{"election": ""}, 1},
@@ -69,7 +72,7 @@ func TestInitialSeries(t *testing.T) {
 			t.Errorf("%s%v: got %v (present %v), want %v", tt.name, tt.labels, got, ok, tt.want)
 		}
 	}
-	for _, absent := range []string{"chime_origination_revision_info", "chime_origination_spec_valid"} {
+	for _, absent := range []string{"chime_origination_revision_info", "chime_origination_spec_valid", "chime_origination_suspended_since_timestamp_seconds"} {
 		if _, ok := gather(t, reg)[absent]; ok {
 			t.Errorf("%s before any revision: got present, want absent", absent)
 		}
@@ -102,11 +105,13 @@ func TestRecording(t *testing.T) {
 		{"chime_origination_api_request_duration_seconds", map[string]string{"operation": "PutVoiceConnectorOrigination"}, 1},
 		{"chime_origination_api_throttled_total", map[string]string{"operation": "GetVoiceConnectorOrigination"}, 1},
 		{"chime_origination_api_retries_total", map[string]string{"operation": "GetVoiceConnectorOrigination"}, 1},
+		{"chime_origination_api_rate_limit", map[string]string{"region": "us-east-1"}, 42.5},
 		{"chime_origination_source_fetch_total", map[string]string{"result": "success"}, 1},
 		{"chime_origination_source_fetch_total", map[string]string{"result": "failure"}, 1},
 		{"chime_origination_source_last_fetch_timestamp_seconds", nil, 1777636800},
 		{"chime_origination_leader", map[string]string{"election": "/reconciler/test"}, 1},
 		{"chime_origination_leader_changes_total", nil, 1},
+		{"chime_origination_suspended_since_timestamp_seconds", map[string]string{"connector": "sbc-east"}, 1777633200},
 	}
 	for _, tt := range tests {
 		got, ok := value(t, reg, tt.name, tt.labels)
@@ -175,5 +180,23 @@ func TestLeader(t *testing.T) {
 	}
 	if got, _ := value(t, reg, "chime_origination_leader_changes_total", nil); got != 3 {
 		t.Errorf("leader changes: got %v, want 3", got)
+	}
+}
+
+// TestSuspendedSince: one series per suspension, replaced as a whole, so
+// that a resumed connector's series goes away.
+func TestSuspendedSince(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := New(reg)
+	at := time.Unix(1800000000, 0)
+	m.SetSuspensions([]reconcile.Suspension{{Key: "a", Since: at}, {Key: "b", Since: at.Add(time.Minute)}})
+	m.SetSuspensions([]reconcile.Suspension{{Key: "b", Since: at.Add(time.Minute)}})
+	series := gather(t, reg)["chime_origination_suspended_since_timestamp_seconds"].GetMetric()
+	if len(series) != 1 || !hasLabels(series[0], map[string]string{"connector": "b"}) || series[0].GetGauge().GetValue() != 1800000060 {
+		t.Errorf("got %v, want one series, connector=b, 1800000060", series)
+	}
+	m.SetSuspensions(nil)
+	if _, ok := gather(t, reg)["chime_origination_suspended_since_timestamp_seconds"]; ok {
+		t.Errorf("after every resume: got the family present, want it absent")
 	}
 }

@@ -68,6 +68,13 @@ func (m *Metrics) Request(_, operation, code string, d time.Duration) {
 // Retry implements chime.Observer.
 func (m *Metrics) Retry(_, operation string) { m.apiRetries.WithLabelValues(operation).Inc() }
 
+// RateLimit implements chime.RateObserver: the client-side rate of a
+// region, set when its limiter starts and at every adaptive change. Unlike
+// the request counters it is by region: each region finds its own rate.
+func (m *Metrics) RateLimit(region string, perSecond float64) {
+	m.apiRate.WithLabelValues(region).Set(perSecond)
+}
+
 // Throttle implements chime.Observer.
 func (m *Metrics) Throttle(_, operation string) { m.apiThrottled.WithLabelValues(operation).Inc() }
 

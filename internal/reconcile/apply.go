@@ -23,6 +23,12 @@ type ApplyOptions struct {
 	// writes in flight finish (bounded by ctx). The daemon closes it on
 	// SIGTERM so that no connector is left half-done.
 	Stop <-chan struct{}
+	// Begin, when set, is asked right before each write: a connector it
+	// refuses (ok false) is not written and ends suspended; otherwise done
+	// is called once the write is over. The daemon refuses the connectors
+	// an operator suspended during the pass, and a suspension waits for
+	// the writes begun before it.
+	Begin func(key string) (done func(), ok bool)
 }
 
 // Apply carries out the plan: for each change, re-read, write, confirm.
@@ -80,6 +86,14 @@ func (e *Engine) applyOne(ctx context.Context, p *Planned, ch diff.Change, opts 
 			return o
 		}
 		ch = next
+	}
+	if opts.Begin != nil {
+		done, ok := opts.Begin(ch.Key)
+		if !ok {
+			o.Status = statusSuspended
+			return o
+		}
+		defer done()
 	}
 	if err := e.write(ctx, ch); err != nil {
 		return o.fail(err)

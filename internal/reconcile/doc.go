@@ -51,6 +51,22 @@
 // Recorder and the Overview that /status and the status page show, is in
 // record.go.
 //
+// A failed connector is retried as the class of its error says
+// (failure.go): a transient one (throttling, 5xx, a timeout, a connection
+// error) on exponential backoff; a permanent one (a connector that does
+// not exist, a name that matches none, a refused change, refused
+// credentials, the API refusing the request: validation, AccessDenied,
+// NotFound, the route quota) shows failed with its reason and is retried
+// on the next revision accepted, on a reload, when resumed, and otherwise
+// every PermanentRetryInterval (an hour).
+//
+// The loop beats a heartbeat (heartbeat.go) at each turn of its select,
+// around each evaluation of a revision and at each API call that returns;
+// Alive reports whether the last beat is within LoopOptions.Stall, and the
+// daemon pings systemd's watchdog only while it is. Each evaluation runs
+// under a context that ends when the loop stops, so that SIGTERM does not
+// wait for a runaway spec.
+//
 // # Leader election
 //
 // Given an Election (LoopOptions.Election; package leader runs one on
@@ -63,6 +79,24 @@
 // goes through the revision pass (its gates included) if this loop has not
 // accepted it yet, then every managed connector is swept. A standby is
 // ready once it has validated a revision it could take over with.
+//
+// # Suspensions
+//
+// An operator may suspend connectors (suspend.go; package control takes
+// the requests): the loop then writes them on no trigger, new revision,
+// drift sweep or retry, until they are resumed, while it still reads them
+// and shows their drift (state suspended). They are taken out of each plan
+// before the gates are checked, and the engine asks again right before
+// each write (ApplyOptions.Begin), so that a suspension arriving during a
+// pass stops the writes not yet begun; Suspend returns once the writes
+// already begun are over. A revision's gates weigh its change of a
+// suspended connector against the spec in force, not against the live
+// state the operator set by hand. Resume lifts a suspension and reconciles
+// those connectors at once, in a pass of their own (trigger resume),
+// ungated as drift correction is. Suspensions are kept by a
+// SuspensionStore and given back at start (LoopOptions.Suspended); with
+// leader election each daemon keeps its own, and a standby's take effect
+// when it leads.
 //
 // It is internal to the reconciler and has no compatibility promise.
 package reconcile

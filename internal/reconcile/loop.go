@@ -45,8 +45,13 @@ type LoopOptions struct {
 	Recorder        Recorder
 	Logger          *slog.Logger
 	// Load evaluates a revision; nil means schema.Load in this process. The
-	// daemon bounds it in time and memory in a child process.
-	Load func([]schema.File, schema.LoadOptions) (*schema.Spec, error)
+	// daemon bounds it in time and memory in a child process, which it
+	// kills when ctx ends: the loop is stopping.
+	Load func(ctx context.Context, files []schema.File, opts schema.LoadOptions) (*schema.Spec, error)
+	// Stall is how long the loop may go without progress before Alive
+	// reports false (heartbeat.go): longer than an API call with all its
+	// attempts, and than Load, may take. Zero means DefaultStall.
+	Stall time.Duration
 	// OnPass is called after every pass with the new status, from the loop's
 	// goroutine (systemd READY=1 and STATUS=).
 	OnPass func(Overview)
@@ -54,6 +59,10 @@ type LoopOptions struct {
 	// leadership; between terms it is a standby that only validates
 	// revisions. Nil: the loop always writes, as the only daemon.
 	Election Election
+	// Suspended are the suspensions in force at start, as Suspensions
+	// kept them; Suspensions, when set, keeps every change of them.
+	Suspended   []Suspension
+	Suspensions SuspensionStore
 }
 
 // Election is what the loop needs of leader election (package leader).
@@ -80,6 +89,10 @@ type Settings struct {
 // Reload asks for a full sweep, with new settings when not nil.
 type Reload struct {
 	Settings *Settings
+	// Applied, when set, is called by the loop once Settings are in force,
+	// before the sweep: a reload queued behind another may be replaced by
+	// a newer one and never be applied.
+	Applied func()
 }
 
 // Loop is the daemon: it applies new revisions, sweeps for drift, retries
@@ -95,6 +108,16 @@ type Loop struct {
 	conns    map[string]*ConnectorStatus
 	settings Settings
 	term     context.Context // the term of leadership the loop writes in; nil between terms
+
+	// Suspensions (suspend.go), guarded by mu; smu orders their changes.
+	smu         sync.Mutex
+	suspensions map[string]Suspension
+	validKeys   map[string]bool // with an election: the keys of the newest valid revision
+	resumed     map[string]bool // resumed, not reconciled yet
+	writing     map[string]int  // writes in flight, by key
+	wake        chan struct{}   // a resume happened
+
+	heart *heartbeat // progress, for the watchdog (heartbeat.go)
 
 	// Owned by Run's goroutine.
 	desired map[string]schema.DesiredConnector
@@ -112,11 +135,18 @@ func NewLoop(eng *Engine, opts LoopOptions) *Loop {
 	opts = opts.withDefaults()
 	l := &Loop{
 		eng: eng, opts: opts, log: opts.Logger, rec: opts.Recorder,
-		status:   Overview{Source: opts.Source, Drift: opts.Drift},
-		conns:    map[string]*ConnectorStatus{},
-		settings: Settings{DriftInterval: opts.DriftInterval, Drift: opts.Drift, Gates: opts.Gates},
-		desired:  map[string]schema.DesiredConnector{},
+		status:      Overview{Source: opts.Source, Drift: opts.Drift},
+		conns:       map[string]*ConnectorStatus{},
+		settings:    Settings{DriftInterval: opts.DriftInterval, Drift: opts.Drift, Gates: opts.Gates},
+		desired:     map[string]schema.DesiredConnector{},
+		suspensions: map[string]Suspension{}, validKeys: map[string]bool{}, resumed: map[string]bool{},
+		wake: make(chan struct{}, 1), heart: newHeartbeat(),
 	}
+	eng.observeCalls(l.heart.beat)
+	for _, s := range opts.Suspended {
+		l.suspensions[s.Key] = s
+	}
+	l.rec.SetSuspensions(sortedSuspensions(l.suspensions))
 	if opts.Election != nil {
 		l.status.Election = &ElectionStatus{Identity: opts.Election.Identity(), Since: time.Now()}
 	}
@@ -135,8 +165,11 @@ func (o LoopOptions) withDefaults() LoopOptions {
 		o.Recorder = nopRecorder{}
 	}
 	if o.Load == nil {
-		o.Load = schema.Load
+		o.Load = func(_ context.Context, files []schema.File, opts schema.LoadOptions) (*schema.Spec, error) {
+			return schema.Load(files, opts)
+		}
 	}
+	o.Stall = orDuration(o.Stall, DefaultStall)
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -169,7 +202,7 @@ func (l *Loop) Run(ctx context.Context, snaps <-chan *source.Snapshot, reload <-
 	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	defer context.AfterFunc(ctx, func() { time.AfterFunc(l.opts.ShutdownTimeout, cancel) })()
-	base := pass{ctx: ctx, work: work}
+	base := pass{ctx: ctx, work: work, stop: ctx}
 	p, endTerm := base, func() {}
 	defer func() { endTerm() }()
 	var terms <-chan context.Context
@@ -180,10 +213,15 @@ func (l *Loop) Run(ctx context.Context, snaps <-chan *source.Snapshot, reload <-
 	defer drift.Stop()
 	retry := time.NewTimer(time.Hour)
 	defer retry.Stop()
+	idle := time.NewTicker(l.opts.Stall / 4) // an idle loop turns, and beats, all the same
+	defer idle.Stop()
 	for {
+		l.heart.beat()
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-idle.C:
+			continue
 		case term := <-terms:
 			if term.Err() == nil {
 				endTerm()
@@ -198,6 +236,9 @@ func (l *Loop) Run(ctx context.Context, snaps <-chan *source.Snapshot, reload <-
 			l.onSnapshot(p, s)
 		case r := <-reload:
 			l.reconfigure(r.Settings)
+			if r.Applied != nil {
+				r.Applied()
+			}
 			l.sweep(p, TriggerReload)
 			drift.Reset(jitter(l.current().DriftInterval, 0.1))
 		case <-drift.C:
@@ -205,6 +246,8 @@ func (l *Loop) Run(ctx context.Context, snaps <-chan *source.Snapshot, reload <-
 			drift.Reset(jitter(l.current().DriftInterval, 0.1))
 		case <-retry.C:
 			l.retry(p)
+		case <-l.wake:
+			l.reconcileResumed(p)
 		}
 		retry.Reset(l.nextRetry(p))
 	}
@@ -215,6 +258,7 @@ func (l *Loop) Run(ctx context.Context, snaps <-chan *source.Snapshot, reload <-
 // leadership too; a standby's pass has no term and writes nothing.
 type pass struct {
 	ctx, work context.Context
+	stop      context.Context // ends when the loop stops, not with a term: evaluations of revisions run under it
 	term      context.Context // the term of leadership; nil without an election or on a standby
 	standby   bool
 }
@@ -270,8 +314,13 @@ func (l *Loop) onSnapshot(p pass, snap *source.Snapshot) {
 	start := time.Now()
 	rev := &Revision{ID: snap.Revision, Time: snap.Time}
 	l.update(func(s *Overview) { s.Current, s.Invalid, s.Held = rev, nil, nil })
-	spec, err := l.opts.Load(snap.Files, l.opts.Schema)
-	if err != nil {
+	l.heart.beat()
+	spec, err := l.opts.Load(p.stop, snap.Files, l.opts.Schema)
+	l.heart.beat()
+	switch {
+	case err != nil && p.stop.Err() != nil:
+		return // stopping: the evaluation was cut short, no verdict
+	case err != nil:
 		l.invalid(rev, err, start)
 		if p.standby {
 			l.opts.OnPass(l.Overview())
@@ -303,7 +352,8 @@ func (l *Loop) applyRevision(p pass, snap *source.Snapshot, rev *Revision, spec 
 		return false
 	}
 	l.accept(rev, spec)
-	res, err := l.eng.Apply(p.work, planned, ApplyOptions{Gates: gates, Stop: p.ctx.Done()})
+	l.retryPermanentNow()
+	res, err := l.apply(p, planned, gates)
 	if err != nil {
 		l.log.Error("apply refused", attrRevision, snap.Revision, attrErr, err)
 		return false
@@ -355,6 +405,9 @@ func (l *Loop) accept(rev *Revision, spec *schema.Spec) {
 			cs, ok := l.conns[c.Key]
 			if !ok {
 				cs = &ConnectorStatus{Key: c.Key, State: StatePending}
+				if _, ok := l.suspensions[c.Key]; ok {
+					cs.State = StateSuspended
+				}
 				l.conns[c.Key] = cs
 			}
 			cs.ID, cs.Name, cs.Region, cs.Desired, cs.Absent = c.ID, c.Name, c.Region, c.Origination, c.Absent
@@ -398,6 +451,11 @@ func (l *Loop) gatePlan(p *diff.Plan, spec *schema.Spec) *diff.Plan {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	for i, ch := range full.Changes {
+		if _, ok := l.suspensions[ch.Key]; ok {
+			full.Changes[i] = l.gateSuspended(ch, spec)
+		}
+	}
 	for _, c := range spec.Connectors {
 		if cs, ok := l.conns[c.Key]; ok && !planned[c.Key] {
 			full.Changes = append(full.Changes, diff.Change{Key: c.Key, ID: cs.ID, Action: diff.Noop, Before: cs.Live, After: cs.Live})
@@ -443,7 +501,7 @@ func (l *Loop) sweep(p pass, trigger Trigger) {
 		l.finish(trigger, report(planned), start)
 		return
 	}
-	res, err := l.eng.Apply(p.work, planned, ApplyOptions{Gates: ungated, Stop: p.ctx.Done()})
+	res, err := l.apply(p, planned, ungated)
 	if err != nil {
 		l.log.Error("drift correction refused", attrErr, err)
 		return
@@ -501,7 +559,7 @@ func (l *Loop) retry(p pass) {
 	if err != nil {
 		return
 	}
-	res, err := l.eng.Apply(p.work, planned, ApplyOptions{Gates: ungated, Stop: p.ctx.Done()})
+	res, err := l.apply(p, planned, ungated)
 	if err == nil {
 		l.finish(TriggerRetry, p.outcome(res), now)
 	}
@@ -566,7 +624,7 @@ func (l *Loop) lead(base pass, term context.Context) (pass, func()) {
 	l.status.Election.Since = time.Now()
 	l.mu.Unlock()
 	l.log.Info("leading: this daemon reconciles and writes now")
-	return pass{ctx: ctx, work: work, term: term}, func() { stopCtx(); stopWork() }
+	return pass{ctx: ctx, work: work, stop: base.stop, term: term}, func() { stopCtx(); stopWork() }
 }
 
 // within returns a context that ends with parent or with term, whichever
@@ -613,7 +671,13 @@ func (l *Loop) takeOver(p pass) {
 // standby, reports it.
 func (l *Loop) validated(snap *source.Snapshot, spec *schema.Spec, standby bool) {
 	l.valid = &checked{snap: snap, spec: spec}
-	l.update(func(s *Overview) { s.Validated = &Revision{ID: snap.Revision, Time: snap.Time} })
+	l.update(func(s *Overview) {
+		s.Validated = &Revision{ID: snap.Revision, Time: snap.Time}
+		clear(l.validKeys)
+		for _, c := range spec.Connectors {
+			l.validKeys[c.Key] = true
+		}
+	})
 	if standby {
 		l.log.Info("revision validated; the leader applies it", attrRevision, snap.Revision, "connectors", len(spec.Connectors))
 		l.opts.OnPass(l.Overview())

@@ -102,11 +102,11 @@ func (r resolved) lookup(c schema.DesiredConnector) (_ chime.VoiceConnector, ok 
 	}
 	switch len(found) {
 	case 0:
-		return chime.VoiceConnector{}, false, fmt.Errorf("no voice connector is named %q in %s", c.Name, regionName(c.Region))
+		return chime.VoiceConnector{}, false, permanent(fmt.Errorf("no voice connector is named %q in %s", c.Name, regionName(c.Region)))
 	case 1:
 		return found[0], true, nil
 	}
-	return chime.VoiceConnector{}, false, fmt.Errorf("%d voice connectors are named %q in %s: name it by id instead", len(found), c.Name, regionName(c.Region))
+	return chime.VoiceConnector{}, false, permanent(fmt.Errorf("%d voice connectors are named %q in %s: name it by id instead", len(found), c.Name, regionName(c.Region)))
 }
 
 func regionName(r string) string {

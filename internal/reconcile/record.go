@@ -27,6 +27,8 @@ type Recorder interface {
 	DriftDetected(n int)
 	Change(action diff.Action, ok bool)
 	SetHeld(bool)
+	// SetSuspensions reports every suspension in force, on every change.
+	SetSuspensions([]Suspension)
 }
 
 type nopRecorder struct{}
@@ -39,6 +41,7 @@ func (nopRecorder) SetConnectors(map[ConnectorState]int)             {}
 func (nopRecorder) DriftDetected(int)                                {}
 func (nopRecorder) Change(diff.Action, bool)                         {}
 func (nopRecorder) SetHeld(bool)                                     {}
+func (nopRecorder) SetSuspensions([]Suspension)                      {}
 
 // Trigger is what started a reconcile pass, as in
 // chime_origination_reconcile_total{trigger}.
@@ -50,12 +53,13 @@ const (
 	TriggerDrift    Trigger = "drift"    // the drift timer
 	TriggerReload   Trigger = "reload"   // SIGHUP
 	TriggerRetry    Trigger = "retry"    // the backoff of a failed connector ended
+	// TriggerResume (suspend.go): an operator resumed suspended connectors.
 )
 
 // Triggers lists every trigger the loop reports, so that metrics can start
 // each series at zero.
 func Triggers() []Trigger {
-	return []Trigger{TriggerRevision, TriggerDrift, TriggerReload, TriggerRetry}
+	return []Trigger{TriggerRevision, TriggerDrift, TriggerReload, TriggerRetry, TriggerResume}
 }
 
 // PassResult is how a reconcile pass ended, as in
@@ -80,13 +84,16 @@ type ConnectorState string
 const (
 	StateInSync  ConnectorState = "in_sync"
 	StateDrifted ConnectorState = "drifted" // live differs from the spec and is not being corrected (--drift=report)
-	StateFailed  ConnectorState = "failed"  // the last attempt failed; retried with backoff
+	StateFailed  ConnectorState = "failed"  // the last attempt failed; retried as its ErrorClass says
 	StatePending ConnectorState = "pending" // not reconciled yet
+	// StateSuspended: an operator suspended it (suspend.go); nothing writes
+	// it until it is resumed, its drift is read and shown.
+	StateSuspended ConnectorState = "suspended"
 )
 
 // ConnectorStates lists every state, in the order operators read them.
 func ConnectorStates() []ConnectorState {
-	return []ConnectorState{StateInSync, StateDrifted, StateFailed, StatePending}
+	return []ConnectorState{StateInSync, StateDrifted, StateFailed, StatePending, StateSuspended}
 }
 
 // Revision describes a revision of the spec the loop has seen.
@@ -112,9 +119,20 @@ type ConnectorStatus struct {
 	LastChange *AppliedChange           `json:"last_change,omitempty"`
 	NextRetry  *time.Time               `json:"next_retry,omitempty"`
 	Failures   int                      `json:"failures,omitempty"`
+	// ErrorClass, for a failed connector, says which schedule retries it
+	// (failure.go): transient (backoff) or permanent (next revision,
+	// reload, resume, or PermanentRetryInterval).
+	ErrorClass ErrorClass `json:"error_class,omitempty"`
+	// Suspension, when the connector is suspended: by whom, why, since when.
+	Suspension *Suspension `json:"suspension,omitempty"`
+	// Differs, for a suspended connector: its live origination, as last
+	// read, differs from the spec (drift, or a revision not written).
+	Differs bool `json:"differs,omitempty"`
 }
 
-// AppliedChange is one write made by the loop, for the change log.
+// AppliedChange is one entry of the change log: a write made by the loop,
+// or an operator suspending or resuming a connector (Trigger suspend or
+// resume, Action noop, By and Reason set).
 type AppliedChange struct {
 	Time     time.Time                `json:"time"`
 	Revision string                   `json:"revision"`
@@ -124,6 +142,8 @@ type AppliedChange struct {
 	Action   diff.Action              `json:"action"`
 	Before   *origination.Origination `json:"before"`
 	After    *origination.Origination `json:"after"`
+	By       *Operator                `json:"by,omitempty"`
+	Reason   string                   `json:"reason,omitempty"`
 }
 
 // Overview is the loop's state for /status and the status page.
@@ -150,6 +170,9 @@ type Overview struct {
 	Changes     []AppliedChange   `json:"changes"`
 	// Counts has every state, zero or not.
 	Counts map[ConnectorState]int `json:"counts"`
+	// Suspensions lists every suspension in force, by key, including those
+	// of connectors the spec in force does not name (yet, or any more).
+	Suspensions []Suspension `json:"suspensions"`
 	// Validated is the newest valid revision, kept for the next term of
 	// leadership; set only with leader election. A standby validates
 	// revisions but accepts none: the leader decides what is in force.
@@ -191,6 +214,10 @@ func (l *Loop) finish(trigger Trigger, r *Result, start time.Time) {
 			cs, ok := l.conns[o.Key]
 			if !ok {
 				continue // no longer managed
+			}
+			if _, ok := l.suspensions[o.Key]; ok {
+				l.recordSuspended(s, cs, o, trigger, now)
+				continue
 			}
 			failed = l.recordOutcome(s, cs, o, trigger, now) || failed
 		}
@@ -235,13 +262,13 @@ func (l *Loop) recordOutcome(s *Overview, cs *ConnectorStatus, o Outcome, trigge
 		}
 		l.rec.Change(o.Action, true)
 	case statusInterrupted:
-		cs.State, cs.Error = StatePending, o.Error
+		cs.State, cs.Error, cs.ErrorClass = StatePending, o.Error, ""
 		s.LastError = o.Key + ": " + o.Error
 		return true
 	case StatusFailed:
-		cs.State, cs.Error = StateFailed, o.Error
+		cs.State, cs.Error, cs.ErrorClass = StateFailed, o.Error, classify(o.Err)
 		cs.Failures++
-		next := now.Add(l.backoff(cs.Failures))
+		next := now.Add(l.retryIn(cs.ErrorClass, cs.Failures))
 		cs.NextRetry = &next
 		if o.Action != "" && o.Action != diff.Noop {
 			l.rec.Change(o.Action, false)
@@ -249,7 +276,7 @@ func (l *Loop) recordOutcome(s *Overview, cs *ConnectorStatus, o Outcome, trigge
 		s.LastError = o.Key + ": " + o.Error
 		return true
 	}
-	cs.Error, cs.Failures, cs.NextRetry = "", 0, nil
+	cs.Error, cs.ErrorClass, cs.Failures, cs.NextRetry = "", "", 0, nil
 	return false
 }
 
@@ -278,6 +305,7 @@ func (l *Loop) update(f func(*Overview)) {
 func (l *Loop) Overview() Overview {
 	l.mu.Lock()
 	o := l.status.snapshot(l.conns)
+	l.suspensionsLocked(&o, time.Now())
 	if o.Election != nil {
 		o.Election.Leading = l.term != nil && l.term.Err() == nil
 	}

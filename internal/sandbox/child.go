@@ -18,8 +18,14 @@ import (
 // process exit code. If the request sets a memory budget, it ends the
 // process with a code of its own as soon as its heap goes over it: only an
 // exit stops an evaluation in flight. So call Child only in a process of
-// its own, the one [Loader] starts.
+// its own, the one [Loader] starts. For the same reason it ends the process
+// when ctx ends (SIGTERM, which systemd sends to every process of the
+// unit): the evaluation would otherwise run on until the parent kills it.
 func Child(ctx context.Context, in io.Reader, out, errw io.Writer) int {
+	defer context.AfterFunc(ctx, func() {
+		fmt.Fprintln(errw, "spec evaluation stopped: the process is told to stop")
+		os.Exit(exitStopped)
+	})()
 	var req request
 	if err := json.NewDecoder(in).Decode(&req); err != nil {
 		fmt.Fprintf(errw, "load spec: read request: %v\n", err)

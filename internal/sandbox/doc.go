@@ -11,6 +11,8 @@
 // the child ([Child]) watches its own heap and exits with a code of its own
 // when it goes over its memory budget. Either way the revision is reported
 // as invalid, like any spec with an error, so nothing of it is applied.
+// The parent also kills the child when the context of [Loader.Load] ends:
+// SIGTERM must not wait for an evaluation to run into its time bound.
 //
 // The binary must dispatch [Command] to [Child]; tests that load through a
 // [Loader] must do the same for a process whose os.Args[0] is "reconciler",

@@ -24,6 +24,13 @@ const childName = "reconciler"
 // exitMemory is the child's exit code when it goes over its memory budget.
 const exitMemory = 3
 
+// exitStopped is the child's exit code when it is told to stop.
+const exitStopped = 4
+
+// waitDelay is how long Load waits for the child's output once the child
+// has been killed.
+const waitDelay = time.Second
+
 // stderrLimit bounds how much of the child's stderr goes into an error.
 const stderrLimit = 4096
 
@@ -58,22 +65,29 @@ func New(timeout time.Duration, memoryBytes uint64) (*Loader, error) {
 }
 
 // Load evaluates files like schema.Load, in a bounded child process. A
-// revision that goes over a bound is a *schema.InvalidError.
-func (l *Loader) Load(files []schema.File, opts schema.LoadOptions) (*schema.Spec, error) {
+// revision that goes over a bound is a *schema.InvalidError. When ctx ends
+// first (the daemon stops), the child is killed at once and Load returns
+// ctx's error: the revision is neither valid nor invalid.
+func (l *Loader) Load(ctx context.Context, files []schema.File, opts schema.LoadOptions) (*schema.Spec, error) {
 	req, err := json.Marshal(request{Files: files, Options: opts, MemoryBytes: l.memory})
 	if err != nil {
 		return nil, fmt.Errorf("encode the spec evaluation's request: %w", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), l.timeout)
+	bound, cancel := context.WithTimeout(ctx, l.timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, l.exe, Command)
+	cmd := exec.CommandContext(bound, l.exe, Command)
 	cmd.Args[0] = childName
 	cmd.Stdin = bytes.NewReader(req)
+	// The child starts no process of its own, so its pipes close when it
+	// is killed; WaitDelay bounds the wait should that ever change.
+	cmd.WaitDelay = waitDelay
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &limitedWriter{w: &stderr, n: stderrLimit}
-	err = cmd.Run()
+	err = run(cmd)
 	switch {
 	case ctx.Err() != nil:
+		return nil, fmt.Errorf("spec evaluation stopped: %w", context.Cause(ctx))
+	case bound.Err() != nil:
 		return nil, bounded(fmt.Sprintf("evaluating the spec took longer than %s (--spec-timeout): an unbounded comprehension or recursion?", l.timeout))
 	case cmd.ProcessState != nil && cmd.ProcessState.ExitCode() == exitMemory:
 		return nil, bounded(fmt.Sprintf("evaluating the spec needed more than %d MiB (--spec-memory): an unbounded comprehension?", l.memory>>20))

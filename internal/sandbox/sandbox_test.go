@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -72,7 +75,7 @@ func TestSandbox(t *testing.T) {
 				t.Fatal(err)
 			}
 			start := time.Now()
-			got, err := l.Load(tt.files, opts)
+			got, err := l.Load(t.Context(), tt.files, opts)
 			t.Logf("took %v", time.Since(start).Round(time.Millisecond))
 			switch {
 			case tt.wantErr == "":
@@ -157,4 +160,84 @@ func TestLimitedWriter(t *testing.T) {
 	if n, err := w.Write([]byte("abcdefg")); n != 2 || !errors.Is(err, errFull) {
 		t.Errorf("got %d, %v; want 2, %v", n, err, errFull)
 	}
+}
+
+// TestLoadStopsWithContext: when the daemon stops (its context ends) during
+// the evaluation of a revision that would run for minutes, Load kills the
+// child at once and returns the context's error, not an invalid revision.
+func TestLoadStopsWithContext(t *testing.T) {
+	l, err := New(10*time.Minute, 64<<30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	type result struct {
+		err error
+		d   time.Duration
+	}
+	done := make(chan result, 1)
+	go func() {
+		_, err := l.Load(ctx, []schema.File{{Path: "a.cue", Data: []byte(runaway)}}, opts)
+		done <- result{err, 0}
+	}()
+	child := waitChild(t, 10*time.Second)
+	time.Sleep(300 * time.Millisecond) // evaluating, not starting
+	start := time.Now()
+	cancel()
+	var r result
+	select {
+	case r = <-done:
+		r.d = time.Since(start)
+	case <-time.After(5 * time.Second):
+		t.Fatal("Load did not return within 5s of the cancellation")
+	}
+	t.Logf("Load returned %v after the cancellation", r.d.Round(time.Millisecond))
+	var inv *schema.InvalidError
+	if !errors.Is(r.err, context.Canceled) || errors.As(r.err, &inv) {
+		t.Errorf("got %v, want context.Canceled and no invalid revision", r.err)
+	}
+	if _, err := os.Stat(fmt.Sprintf("/proc/%d", child)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("child %d still exists after Load returned: %v", child, err)
+	}
+}
+
+// waitChild returns the pid of this process's child evaluating a spec.
+func waitChild(t *testing.T, within time.Duration) int {
+	t.Helper()
+	for end := time.Now().Add(within); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if pids := children(t, os.Getpid()); len(pids) > 0 {
+			return pids[0]
+		}
+	}
+	t.Fatalf("no child process within %v", within)
+	return 0
+}
+
+// children returns the pids of the processes whose parent is pid and whose
+// command line is the sandbox's.
+func children(t *testing.T, pid int) []int {
+	t.Helper()
+	stats, err := filepath.Glob("/proc/[0-9]*/stat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []int
+	for _, f := range stats {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue // gone meanwhile
+		}
+		// pid (comm) state ppid ...; comm may hold spaces and parentheses.
+		fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+		if len(fields) < 2 || fields[1] != strconv.Itoa(pid) {
+			continue
+		}
+		dir := filepath.Dir(f)
+		cmdline, _ := os.ReadFile(filepath.Join(dir, "cmdline"))
+		if strings.Contains(string(cmdline), Command) {
+			child, _ := strconv.Atoi(filepath.Base(dir))
+			out = append(out, child)
+		}
+	}
+	return out
 }

@@ -7,7 +7,13 @@
 // wait for a daemon that works, not one that merely forked), RELOADING=1 and
 // READY=1 around a SIGHUP reload (so "systemctl reload" reports the reload's
 // end), and WATCHDOG=1 at least every WatchdogSec while the loop is healthy
-// (so a wedged daemon is restarted instead of silently not reconciling).
+// (so a wedged daemon is restarted instead of silently not reconciling:
+// the daemon's healthy function is the loop's heartbeat, see
+// reconcile.Loop.Alive).
+//
+// A send gives up after a second: a datagram to a socket whose queue is
+// full blocks, and a systemd too busy to read must not wedge the loop that
+// reports its passes.
 //
 // The protocol is small enough that pulling in coreos/go-systemd is not
 // worth a dependency: each message is newline-separated KEY=VALUE pairs in

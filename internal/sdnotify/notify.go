@@ -4,9 +4,13 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
+
+// sendTimeout bounds the send of one message.
+const sendTimeout = time.Second
 
 // Notifier sends sd_notify messages to $NOTIFY_SOCKET; with no socket every
 // method is a no-op returning nil. It is safe for concurrent use: it keeps
@@ -85,6 +89,11 @@ func (n *Notifier) send(msg string) error {
 		return fmt.Errorf("sdnotify: dial %s: %w", n.addr.Name, err)
 	}
 	defer c.Close()
+	// A datagram to a socket whose queue is full blocks: a systemd too busy
+	// to read must not wedge the loop that reports a pass.
+	if err := c.SetWriteDeadline(time.Now().Add(sendTimeout)); err != nil {
+		return fmt.Errorf("sdnotify: send to %s: %w", n.addr.Name, err)
+	}
 	if _, err := c.Write([]byte(msg)); err != nil {
 		return fmt.Errorf("sdnotify: send to %s: %w", n.addr.Name, err)
 	}

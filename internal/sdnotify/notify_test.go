@@ -2,7 +2,6 @@ package sdnotify_test
 
 import (
 	"fmt"
-	"net"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -12,42 +11,16 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/sipops/reconciler/internal/sdnotify"
+	"github.com/sipops/reconciler/internal/sdnotify/sdnotifytest"
 )
 
-// listen binds a unixgram socket the way systemd binds its notify socket
-// and returns it with an environment naming it as NOTIFY_SOCKET.
-func listen(t *testing.T, name string) (*net.UnixConn, map[string]string) {
-	t.Helper()
-	c, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: name, Net: "unixgram"})
-	if err != nil {
-		t.Fatalf("listen %s: %v", name, err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c, map[string]string{"NOTIFY_SOCKET": name}
-}
+func getenv(env map[string]string) func(string) string { return sdnotifytest.Getenv(env) }
 
-// pathSocket is a notify socket in the test's temporary directory; the file
-// name is short because sun_path holds only 108 bytes.
-func pathSocket(t *testing.T) (*net.UnixConn, map[string]string) {
-	return listen(t, filepath.Join(t.TempDir(), "n.sock"))
-}
-
-func getenv(env map[string]string) func(string) string {
-	return func(k string) string { return env[k] }
-}
-
-// recv returns the next datagram, failing after a timeout.
-func recv(t *testing.T, c *net.UnixConn) string {
-	t.Helper()
-	if err := c.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
-		t.Fatal(err)
-	}
-	buf := make([]byte, 4096)
-	n, err := c.Read(buf)
-	if err != nil {
-		t.Fatalf("read notify socket: %v", err)
-	}
-	return string(buf[:n])
+// pathSocket is a notify socket in the test's temporary directory and the
+// environment naming it.
+func pathSocket(t *testing.T) (*sdnotifytest.Socket, map[string]string) {
+	s := sdnotifytest.Path(t)
+	return s, s.Env(0)
 }
 
 func TestMessages(t *testing.T) {
@@ -70,7 +43,7 @@ func TestMessages(t *testing.T) {
 			if err := tt.send(); err != nil {
 				t.Fatalf("send: %v", err)
 			}
-			if got := recv(t, c); got != tt.want {
+			if got := c.Recv(t); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
@@ -85,7 +58,7 @@ func TestReloadingSendsMonotonicClock(t *testing.T) {
 		t.Fatalf("Reloading: %v", err)
 	}
 	after := monotonicUsec(t)
-	got := recv(t, c)
+	got := c.Recv(t)
 	v, ok := strings.CutPrefix(got, "RELOADING=1\nMONOTONIC_USEC=")
 	if !ok {
 		t.Fatalf("got %q, want RELOADING=1\\nMONOTONIC_USEC=<usec>", got)
@@ -107,11 +80,12 @@ func monotonicUsec(t *testing.T) int64 {
 
 func TestAbstractSocket(t *testing.T) {
 	name := fmt.Sprintf("@sdnotify-test-%d-%d", time.Now().UnixNano(), unix.Getpid())
-	c, env := listen(t, name)
+	c := sdnotifytest.Listen(t, name)
+	env := c.Env(0)
 	if err := sdnotify.New(getenv(env)).Ready("up"); err != nil {
 		t.Fatalf("Ready: %v", err)
 	}
-	if got, want := recv(t, c), "READY=1\nSTATUS=up"; got != want {
+	if got, want := c.Recv(t), "READY=1\nSTATUS=up"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
@@ -153,5 +127,31 @@ func TestSendErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSendDoesNotBlock: a notify socket nobody reads fills up; a send to it
+// then fails after a bound instead of blocking its caller (the loop reports
+// each pass) for good.
+func TestSendDoesNotBlock(t *testing.T) {
+	_, env := pathSocket(t)
+	n := sdnotify.New(getenv(env))
+	deadline := time.Now().Add(30 * time.Second)
+	for i := 0; ; i++ {
+		start := time.Now()
+		err := n.Status("pass done")
+		if d := time.Since(start); d > 3*time.Second {
+			t.Fatalf("send %d took %v", i, d)
+		}
+		if err != nil {
+			t.Logf("send %d to a full socket: %v", i, err)
+			if !strings.Contains(err.Error(), "timeout") {
+				t.Errorf("got %v, want a timeout", err)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d sends to a socket nobody reads all succeeded", i)
+		}
 	}
 }

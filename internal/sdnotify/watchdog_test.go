@@ -65,7 +65,7 @@ func TestRunWatchdog(t *testing.T) {
 	go func() { n.RunWatchdog(ctx, check); close(done) }()
 
 	for range 3 {
-		if got := recv(t, c); got != "WATCHDOG=1" {
+		if got := c.Recv(t); got != "WATCHDOG=1" {
 			t.Fatalf("got %q, want WATCHDOG=1", got)
 		}
 	}
@@ -77,13 +77,13 @@ func TestRunWatchdog(t *testing.T) {
 	for refusals.Load() == 0 {
 		time.Sleep(time.Millisecond)
 	}
-	drain(c, 10*time.Millisecond)
-	if got := drain(c, 150*time.Millisecond); got != 0 {
+	c.Drain(10 * time.Millisecond)
+	if got := c.Drain(150 * time.Millisecond); got != 0 {
 		t.Errorf("got %d pings while unhealthy, want 0", got)
 	}
 
 	healthy.Store(true)
-	if got := recv(t, c); got != "WATCHDOG=1" {
+	if got := c.Recv(t); got != "WATCHDOG=1" {
 		t.Fatalf("after recovery got %q, want WATCHDOG=1", got)
 	}
 
@@ -93,25 +93,9 @@ func TestRunWatchdog(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("RunWatchdog did not return after cancel")
 	}
-	drain(c, 10*time.Millisecond)
-	if got := drain(c, 100*time.Millisecond); got != 0 {
+	c.Drain(10 * time.Millisecond)
+	if got := c.Drain(100 * time.Millisecond); got != 0 {
 		t.Errorf("got %d pings after return, want 0", got)
-	}
-}
-
-// drain reads datagrams until none arrives for d and returns how many came.
-func drain(c interface {
-	SetReadDeadline(time.Time) error
-	Read([]byte) (int, error)
-}, d time.Duration) int {
-	buf := make([]byte, 64)
-	count := 0
-	for {
-		_ = c.SetReadDeadline(time.Now().Add(d))
-		if _, err := c.Read(buf); err != nil {
-			return count
-		}
-		count++
 	}
 }
 

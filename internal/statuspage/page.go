@@ -1,6 +1,9 @@
 // Package statuspage renders the daemon's status as one HTML page: what an
 // on-call engineer needs at a glance. With leader election it says whether
-// this daemon leads and, if not, who does. Server-rendered with html/template, no
+// this daemon leads and, if not, who does. Connectors suspended with
+// "reconciler suspend" are listed on their own, with who, why and for how
+// long, and their rows say whether the live routes differ from the spec.
+// Server-rendered with html/template, no
 // external assets and no JavaScript: it works in any browser and refreshes
 // itself with a meta refresh.
 //
@@ -37,6 +40,7 @@ func New(status func() reconcile.Overview, refresh time.Duration) *Handler {
 	h := &Handler{status: status, refresh: refresh, now: time.Now}
 	h.tmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 		"ago":    h.ago,
+		"since":  h.since,
 		"short":  short,
 		"shares": shares,
 		"routes": func(o *origination.Origination) string { return o.String() },
@@ -77,10 +81,12 @@ func attention(s reconcile.ConnectorState) int {
 	switch s {
 	case reconcile.StateDrifted:
 		return 1
-	case reconcile.StatePending:
+	case reconcile.StateSuspended:
 		return 2
-	case reconcile.StateInSync:
+	case reconcile.StatePending:
 		return 3
+	case reconcile.StateInSync:
+		return 4
 	}
 	return 0
 }
@@ -92,6 +98,9 @@ func (h *Handler) ago(t time.Time) string {
 	d := h.now().Sub(t).Round(time.Second)
 	return fmt.Sprintf("%s ago (%s)", d, t.UTC().Format("2006-01-02 15:04:05 UTC"))
 }
+
+// since is how long ago t was, to the second.
+func (h *Handler) since(t time.Time) string { return h.now().Sub(t).Round(time.Second).String() }
 
 // short shortens a revision for display: a commit SHA or a content hash.
 func short(rev string) string {

@@ -157,7 +157,7 @@ func TestPageText(t *testing.T) {
 	_, doc := page(t)
 	text := doc.Content()
 	for _, tc := range []struct{ what, want string }{
-		{"counts", "Connectors (1 in sync, 0 drifted, 1 failed, 0 pending)"},
+		{"counts", "Connectors (1 in sync, 0 drifted, 1 failed, 0 pending, 0 suspended)"},
 		{"revision in force", "revision in force 0123456789ab accepted 2m0s ago"},
 		{"diagnostic", `origination.cue:4:12: protocol: "udp" is not "TCP" or "UDP"`},
 		{"violation", "[traffic-loss] east would lose every route (--allow-traffic-loss)"},
@@ -173,6 +173,64 @@ func TestPageText(t *testing.T) {
 	}
 	if got := len(doc.With("table", "id", "changes")[0].All("tr")); got != 2 {
 		t.Errorf("change log: got %d rows, want a header and 1 change", got)
+	}
+	if len(doc.With("table", "id", "suspensions")) != 0 {
+		t.Error("a table of suspensions without any")
+	}
+}
+
+// TestPageSuspended: a suspended connector is listed with who, why and for
+// how long, its row says its live routes differ from the spec and which
+// the spec wants, and the change log shows the suspension. A suspension of
+// a connector the spec does not name is listed too.
+func TestPageSuspended(t *testing.T) {
+	o := overview()
+	by := reconcile.Operator{User: "root", SudoUser: "alice"}
+	dr := &origination.Origination{Routes: []origination.Route{{Host: "dr.example.com", Port: 5060, Protocol: "UDP", Priority: 1, Weight: 100}}}
+	s := reconcile.Suspension{Key: "north", Reason: "INC-4242 " + injected, By: by, Since: now.Add(-time.Hour)}
+	o.Suspensions = []reconcile.Suspension{s, {Key: "old", By: reconcile.Operator{User: "bob"}, Since: now.Add(-50 * time.Hour)}}
+	o.Connectors = append(o.Connectors, reconcile.ConnectorStatus{Key: "north", Region: "us-east-1", State: reconcile.StateSuspended,
+		Desired: o.Connectors[0].Desired, Live: dr, Suspension: &s, Differs: true})
+	o.Counts[reconcile.StateSuspended] = 1
+	o.Changes = append(o.Changes, reconcile.AppliedChange{Time: now.Add(-time.Hour), Trigger: reconcile.TriggerSuspend, Key: "north",
+		Action: diff.Noop, By: &by, Reason: s.Reason})
+	h := New(func() reconcile.Overview { return o }, 10*time.Second)
+	h.now = func() time.Time { return now }
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	raw := rec.Body.String()
+	doc := pagetest.Parse(t, []byte(raw))
+	if strings.Contains(raw, injected) {
+		t.Error("a reason is not escaped")
+	}
+	var listed []string
+	for _, row := range doc.All("tr.suspension") {
+		listed = append(listed, row.Content())
+	}
+	if want := []string{"north 1h0m0s root (sudo by alice) INC-4242 " + injected, "old 50h0m0s bob —"}; !slices.Equal(listed, want) {
+		t.Errorf("suspensions: got %q, want %q", listed, want)
+	}
+	rows := doc.With("tr.connector", "data-key", "north")
+	if len(rows) != 1 || rows[0].Attr["data-state"] != "suspended" || len(rows[0].All("span.state.suspended")) != 1 {
+		t.Fatalf("got rows %v, want one suspended row for north", rows)
+	}
+	for _, want := range []string{"by root (sudo by alice) 1h0m0s ago: INC-4242", "live differs from the spec, which wants sbc1.example.com:5060/UDP p1 w60", "dr.example.com"} {
+		if !strings.Contains(rows[0].Content(), want) {
+			t.Errorf("row shows %q, want it to contain %q", rows[0].Content(), want)
+		}
+	}
+	var order []string
+	for _, row := range doc.All("tr.connector") {
+		order = append(order, row.Attr["data-key"])
+	}
+	if want := []string{"west", "north", "east"}; !slices.Equal(order, want) {
+		t.Errorf("rows: got %v, want %v", order, want)
+	}
+	text := doc.Content()
+	for _, want := range []string{"0 pending, 1 suspended)", "north suspend by root (sudo by alice): INC-4242"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("page shows %q, want it to contain %q", text, want)
+		}
 	}
 }
 
