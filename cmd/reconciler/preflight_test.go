@@ -14,6 +14,7 @@ import (
 	"github.com/sipops/reconciler/internal/chime/sim"
 	"github.com/sipops/reconciler/internal/simtest"
 	"github.com/sipops/reconciler/internal/siptest"
+	"github.com/sipops/reconciler/internal/testpki"
 )
 
 // preflightPeer is one connector of the preflight tests: its single route
@@ -165,7 +166,7 @@ func TestApplyPreflightEnforce(t *testing.T) {
 // once --preflight-ca-file (or its variable) adds the CA.
 func TestApplyPreflightTLS(t *testing.T) {
 	simtest.Isolate(t)
-	ca := siptest.NewCA(t, "reconciler test CA")
+	ca := testpki.NewCA(t, "reconciler test CA")
 	cert, key := ca.Valid(t, "127.0.0.1")
 	port := siptest.Kamailio(t, cert, key)
 	w := simtest.Start(t, sim.Config{})

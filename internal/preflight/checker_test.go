@@ -11,6 +11,7 @@ import (
 
 	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/siptest"
+	"github.com/sipops/reconciler/internal/testpki"
 )
 
 // fakeResolver answers from a map; a host not in it is NXDOMAIN.
@@ -149,7 +150,7 @@ func TestCheckEveryAddress(t *testing.T) {
 	udp := siptest.SippAt(t, "udp", "127.0.0.1", "127.0.0.2")
 	silentUDP(t, "127.0.0.3", udp)
 	tcp := siptest.SippAt(t, "tcp", "127.0.0.1", "127.0.0.3")
-	ca := siptest.NewCA(t, "reconciler test CA")
+	ca := testpki.NewCA(t, "reconciler test CA")
 	cert, key := ca.Valid(t, "sbc.example.test", "tls.example.test")
 	tlsPort := siptest.KamailioAt(t, cert, key, "127.0.0.1", "127.0.0.2")
 	res := &fakeResolver{hosts: map[string][]net.IPAddr{

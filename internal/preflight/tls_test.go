@@ -13,6 +13,7 @@ import (
 
 	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/siptest"
+	"github.com/sipops/reconciler/internal/testpki"
 )
 
 func tlsTarget(host string, port int) Target {
@@ -22,7 +23,7 @@ func tlsTarget(host string, port int) Target {
 // TestCheckTLS probes real kamailio peers over TLS, with good, expired and
 // misnamed certificates, and peers that do not speak TLS.
 func TestCheckTLS(t *testing.T) {
-	ca := siptest.NewCA(t, "reconciler test CA")
+	ca := testpki.NewCA(t, "reconciler test CA")
 	roots := caPool(t, ca.File)
 	kamailio := func(cert, key string) int { return siptest.Kamailio(t, cert, key) }
 	good := kamailio(ca.Valid(t, "127.0.0.1", "sbc.example.test"))
@@ -93,7 +94,7 @@ func TestCheckTLSApart(t *testing.T) {
 }
 
 func TestLoadRoots(t *testing.T) {
-	ca := siptest.NewCA(t, "reconciler test CA")
+	ca := testpki.NewCA(t, "reconciler test CA")
 	cert, key := ca.Valid(t, "127.0.0.1")
 	dir := t.TempDir()
 	file := func(name, content string) string {
@@ -136,7 +137,7 @@ func TestLoadRoots(t *testing.T) {
 // wantsClientCert is a TLS server that requires a client certificate, so
 // it refuses the handshake with an alert: in TLS 1.3, after the client's
 // side of the handshake is done. ca signs its certificate.
-func wantsClientCert(t *testing.T, ca *siptest.CA, version uint16) int {
+func wantsClientCert(t *testing.T, ca *testpki.CA, version uint16) int {
 	t.Helper()
 	cert, err := tls.LoadX509KeyPair(ca.Valid(t, "127.0.0.1"))
 	if err != nil {

@@ -11,12 +11,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sipops/reconciler/internal/testpki"
 )
 
 // TestKamailio: kamailio answers OPTIONS over TLS on each address it was
 // given, with the certificate given, and is gone once its test ends.
 func TestKamailio(t *testing.T) {
-	ca := NewCA(t, "siptest CA")
+	ca := testpki.NewCA(t, "siptest CA")
 	pem, err := os.ReadFile(ca.File)
 	if err != nil {
 		t.Fatal(err)
