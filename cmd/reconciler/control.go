@@ -126,9 +126,9 @@ func exists(path string) bool {
 // the suspensions file of the state directory.
 type daemonControl struct {
 	path   string
-	store  *control.File
+	store  *control.SuspensionFile
 	loaded []reconcile.Suspension // the suspensions in force at start
-	srv    *control.Server        // set once the loop exists
+	srv    *control.SocketServer  // set once the loop exists
 }
 
 // newDaemonControl loads the suspensions of the state directory. A file
@@ -151,7 +151,7 @@ func newDaemonControl(std Stdio, f *runFlags, log *slog.Logger) (*daemonControl,
 }
 
 // serve builds the server on the loop; the daemon listens and serves it.
-func (c *daemonControl) serve(loop control.Loop, log *slog.Logger) {
+func (c *daemonControl) serve(loop control.Suspender, log *slog.Logger) {
 	c.srv = control.NewServer(c.path, loop, log)
 }
 
@@ -308,7 +308,7 @@ func parseKeys(fs *flag.FlagSet, args []string, std Stdio, all *bool) ([]string,
 
 // ask sends req to the daemon and reports a failure: it returns the
 // answer and -1, or an exit code.
-func ask(ctx context.Context, std Stdio, fs *flag.FlagSet, c *controlFlags, req control.Request) (*control.Response, int) {
+func ask(ctx context.Context, std Stdio, fs *flag.FlagSet, c *controlFlags, req control.Request) (*control.Reply, int) {
 	path, err := c.clientPath(std.Getenv, systemdRuntimeDir)
 	if errors.Is(err, errManySockets) {
 		return nil, usageErrorf(fs, exitUsage, "%v", err)

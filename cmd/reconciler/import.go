@@ -101,7 +101,7 @@ func importSpecs(ctx context.Context, std Stdio, f *importFlags) error {
 	if err != nil {
 		return err
 	}
-	results, err := importer.Import(ctx, client, importer.Options{
+	results, err := importer.Import(ctx, client, importer.ImportOptions{
 		Regions: f.regions, IDs: f.ids, Names: f.names, SkipUnconfigured: f.skipUnconfigured,
 		MaxRoutes: f.maxRoutes, Concurrency: f.api.concurrency, Progress: progress(std),
 	})

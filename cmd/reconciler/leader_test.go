@@ -95,7 +95,7 @@ func (e electorate) webhook(t *testing.T) {
 // daemon leads and drift stays; etcd back, one leads and corrects it.
 func TestLeaderElection(t *testing.T) {
 	w := newWorld(t, 2)
-	etcd := etcdtest.Start(t, etcdtest.Options{})
+	etcd := etcdtest.Start(t, etcdtest.EtcdOptions{})
 	repo := gittest.NewRepo(t)
 	v1 := repo.Commit(t, "first", map[string]string{"origination.cue": specFile(50)})
 	git := gittest.Serve(t, repo.Root)
@@ -187,7 +187,7 @@ func TestLeaderElection(t *testing.T) {
 // leads once etcd is there.
 func TestLeaderElectionEtcdDownAtStart(t *testing.T) {
 	w := newWorld(t, 2)
-	etcd := etcdtest.Start(t, etcdtest.Options{})
+	etcd := etcdtest.Start(t, etcdtest.EtcdOptions{})
 	etcd.Kill()
 	dir := t.TempDir()
 	gittest.WriteFile(t, dir+"/a.cue", specFile(50))
@@ -218,7 +218,7 @@ func TestLeaderElectionEtcdDownAtStart(t *testing.T) {
 func TestLeaderElectionTLSAndAuth(t *testing.T) {
 	w := newWorld(t, 2)
 	pki := etcdtest.NewPKI(t)
-	etcd := etcdtest.Start(t, etcdtest.Options{PKI: pki})
+	etcd := etcdtest.Start(t, etcdtest.EtcdOptions{PKI: pki})
 	const password = "pw-9f3c1d-never-logged"
 	enableAuth(t, etcd.Client(t), password)
 	pwFile := filepath.Join(t.TempDir(), "etcd-password")

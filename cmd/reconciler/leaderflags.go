@@ -124,7 +124,7 @@ func (e *electionFlags) loadTLS() (*tls.Config, error) {
 
 // options returns the elector's options; listen names this daemon when
 // --leader-election-identity does not.
-func (e *electionFlags) options(listen string, log *slog.Logger, obs leader.Observer) leader.Options {
+func (e *electionFlags) options(listen string, log *slog.Logger, obs leader.LeadershipObserver) leader.ElectionOptions {
 	id := e.identity
 	if id == "" {
 		host, err := os.Hostname()
@@ -133,7 +133,7 @@ func (e *electionFlags) options(listen string, log *slog.Logger, obs leader.Obse
 		}
 		id = host + "/" + listen
 	}
-	return leader.Options{
+	return leader.ElectionOptions{
 		Endpoints: e.endpoints, Key: e.key, Identity: id, TTL: e.ttl, TLS: e.tls,
 		Username: e.username, Password: e.password, Observer: obs, Logger: log,
 	}

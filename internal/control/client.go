@@ -35,7 +35,7 @@ const clientTimeout = reconcile.SuspendWait + 30*time.Second
 
 // Do sends req (its version set here) to the daemon at the socket path and
 // returns the answer.
-func Do(ctx context.Context, path string, req Request) (*Response, error) {
+func Do(ctx context.Context, path string, req Request) (*Reply, error) {
 	ctx, cancel := context.WithTimeout(ctx, clientTimeout)
 	defer cancel()
 	var d net.Dialer
@@ -59,7 +59,7 @@ func Do(ctx context.Context, path string, req Request) (*Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the answer on the control socket %s: %w", path, err)
 	}
-	var resp Response
+	var resp Reply
 	if err := json.Unmarshal(line, &resp); err != nil {
 		return nil, fmt.Errorf("the answer on the control socket %s is not JSON: %w", path, err)
 	}

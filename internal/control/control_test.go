@@ -24,7 +24,7 @@ type fakeLoop struct {
 	sus map[string]reconcile.Suspension
 }
 
-var _ Loop = (*fakeLoop)(nil)
+var _ Suspender = (*fakeLoop)(nil)
 
 func newFakeLoop(managed ...string) *fakeLoop {
 	return &fakeLoop{managed: managed, sus: map[string]reconcile.Suspension{}}
@@ -96,7 +96,7 @@ func (f *fakeLoop) Overview() reconcile.Overview {
 
 // serve starts a server of loop on a socket in a new directory and
 // returns its path; the server stops with the test.
-func serve(t *testing.T, loop Loop) string {
+func serve(t *testing.T, loop Suspender) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), SocketName)
 	s := NewServer(path, loop, nil)

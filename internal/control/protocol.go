@@ -31,9 +31,9 @@ type Request struct {
 	SudoUser string `json:"sudo_user,omitempty"`
 }
 
-// Response is the daemon's answer. Error is set when the request was
+// Reply is the daemon's answer. Error is set when the request was
 // refused; then nothing of it was done.
-type Response struct {
+type Reply struct {
 	Version int    `json:"version"`
 	Error   string `json:"error,omitempty"`
 	// Unknown lists the keys of a request refused because the daemon does

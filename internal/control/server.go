@@ -19,14 +19,14 @@ import (
 	"github.com/sipops/reconciler/internal/reconcile"
 )
 
-// Loop is what the server needs of the reconcile loop.
-type Loop interface {
+// Suspender is what the server needs of the reconcile loop.
+type Suspender interface {
 	Suspend(keys []string, all bool, reason string, by reconcile.Operator) (reconcile.SuspendResult, error)
 	Resume(keys []string, all bool, by reconcile.Operator) (resumed []reconcile.Suspension, notSuspended []string, err error)
 	Overview() reconcile.Overview
 }
 
-var _ Loop = (*reconcile.Loop)(nil)
+var _ Suspender = (*reconcile.Loop)(nil)
 
 // SocketName is the socket's file name in the runtime or state directory.
 const SocketName = "control.sock"
@@ -49,10 +49,10 @@ const (
 	attrKeys    = "connectors"
 )
 
-// Server serves the control socket.
-type Server struct {
+// SocketServer serves the control socket.
+type SocketServer struct {
 	path string
-	loop Loop
+	loop Suspender
 	log  *slog.Logger
 
 	mu   sync.Mutex
@@ -61,22 +61,22 @@ type Server struct {
 }
 
 // NewServer returns a server of the socket at path; it does not listen yet.
-func NewServer(path string, loop Loop, log *slog.Logger) *Server {
+func NewServer(path string, loop Suspender, log *slog.Logger) *SocketServer {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{path: path, loop: loop, log: log}
+	return &SocketServer{path: path, loop: loop, log: log}
 }
 
 // Path is where the socket is.
-func (s *Server) Path() string { return s.path }
+func (s *SocketServer) Path() string { return s.path }
 
 // Listen creates the socket, mode 0600. It is bound under a temporary
 // name in a private directory, made 0600, then renamed into place, so that
 // it is never reachable with a wider mode whatever the umask. A socket left
 // by a daemon that died is replaced; one a live daemon answers on is an
 // error. Calling it again after success does nothing.
-func (s *Server) Listen() error {
+func (s *SocketServer) Listen() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ln != nil {
@@ -141,7 +141,7 @@ func checkFree(path string) error {
 // Serve answers requests until ctx ends, then closes the socket, removes
 // it, and waits for the requests in flight (each bounded by a timeout).
 // It calls Listen first if the caller has not.
-func (s *Server) Serve(ctx context.Context) error {
+func (s *SocketServer) Serve(ctx context.Context) error {
 	if err := s.Listen(); err != nil {
 		return err
 	}
@@ -164,7 +164,7 @@ func (s *Server) Serve(ctx context.Context) error {
 }
 
 // remove deletes the socket if it is still the one Listen made.
-func (s *Server) remove() {
+func (s *SocketServer) remove() {
 	s.ln.Close()
 	if fi, err := os.Lstat(s.path); err == nil && s.made != nil && os.SameFile(fi, s.made) {
 		os.Remove(s.path)
@@ -172,21 +172,21 @@ func (s *Server) remove() {
 }
 
 // handle answers the one request of c.
-func (s *Server) handle(c *net.UnixConn) {
+func (s *SocketServer) handle(c *net.UnixConn) {
 	defer c.Close()
 	_ = c.SetReadDeadline(time.Now().Add(ioTimeout))
 	by, err := peer(c)
 	if err != nil {
 		s.log.Warn("control request refused: no peer credentials", attrErr, err)
 		_ = c.SetWriteDeadline(time.Now().Add(ioTimeout))
-		s.reply(c, &Response{Error: "the daemon cannot tell who connected: " + err.Error()})
+		s.reply(c, &Reply{Error: "the daemon cannot tell who connected: " + err.Error()})
 		return
 	}
 	req, err := readRequest(c)
 	if err != nil {
 		s.log.Warn("control request refused", attrPeer, by.String(), attrUID, by.UID, attrErr, err)
 		_ = c.SetWriteDeadline(time.Now().Add(ioTimeout))
-		s.reply(c, &Response{Error: err.Error()})
+		s.reply(c, &Reply{Error: err.Error()})
 		return
 	}
 	if by.UID == 0 {
@@ -201,11 +201,11 @@ func (s *Server) handle(c *net.UnixConn) {
 	s.reply(c, resp)
 }
 
-func (s *Server) reply(c io.Writer, resp *Response) {
+func (s *SocketServer) reply(c io.Writer, resp *Reply) {
 	resp.Version = Version
 	b, err := json.Marshal(resp)
 	if err != nil {
-		b, _ = json.Marshal(Response{Version: Version, Error: "encode the answer: " + err.Error()})
+		b, _ = json.Marshal(Reply{Version: Version, Error: "encode the answer: " + err.Error()})
 	}
 	if _, err := c.Write(append(b, '\n')); err != nil {
 		s.log.Warn("control answer not sent", attrErr, err)
@@ -242,8 +242,8 @@ func (r Request) check() error {
 }
 
 // do carries out a checked request.
-func (s *Server) do(req Request, by reconcile.Operator) *Response {
-	var resp Response
+func (s *SocketServer) do(req Request, by reconcile.Operator) *Reply {
+	var resp Reply
 	var err error
 	switch req.Command {
 	case CommandSuspend:
@@ -257,7 +257,7 @@ func (s *Server) do(req Request, by reconcile.Operator) *Response {
 		resp.Overview = &o
 	}
 	if err != nil {
-		resp = Response{Error: err.Error()}
+		resp = Reply{Error: err.Error()}
 		if u, ok := errors.AsType[*reconcile.UnknownError](err); ok {
 			resp.Unknown = u.Keys
 		}

@@ -16,18 +16,18 @@ const FileName = "suspensions.json"
 // fileVersion is the version of the file's format.
 const fileVersion = 1
 
-// File keeps the suspensions in a JSON file of the state directory.
-type File struct {
+// SuspensionFile keeps the suspensions in a JSON file of the state directory.
+type SuspensionFile struct {
 	path string
 }
 
-var _ reconcile.SuspensionStore = (*File)(nil)
+var _ reconcile.SuspensionStore = (*SuspensionFile)(nil)
 
 // NewFile returns the suspensions file of the state directory dir.
-func NewFile(dir string) *File { return &File{path: filepath.Join(dir, FileName)} }
+func NewFile(dir string) *SuspensionFile { return &SuspensionFile{path: filepath.Join(dir, FileName)} }
 
 // Path is where the file is.
-func (f *File) Path() string { return f.path }
+func (f *SuspensionFile) Path() string { return f.path }
 
 type fileDoc struct {
 	Version     int                    `json:"version"`
@@ -35,7 +35,7 @@ type fileDoc struct {
 }
 
 // Load returns the suspensions the file holds; none if it does not exist.
-func (f *File) Load() ([]reconcile.Suspension, error) {
+func (f *SuspensionFile) Load() ([]reconcile.Suspension, error) {
 	b, err := os.ReadFile(f.path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -60,7 +60,7 @@ func (f *File) Load() ([]reconcile.Suspension, error) {
 
 // Save replaces the file with ss, atomically: a crash leaves either the
 // old file or the new one, complete.
-func (f *File) Save(ss []reconcile.Suspension) error {
+func (f *SuspensionFile) Save(ss []reconcile.Suspension) error {
 	if ss == nil {
 		ss = []reconcile.Suspension{}
 	}

@@ -49,7 +49,7 @@ func testImportGolden(t *testing.T, u sim.Unconfigured) {
 	for _, skip := range []bool{false, true} {
 		name := map[bool]string{false: "all", true: "skip-unconfigured"}[skip]
 		t.Run(name, func(t *testing.T) {
-			results, err := Import(t.Context(), w.client, Options{Regions: []string{"us-east-1", "eu-west-2"}, SkipUnconfigured: skip})
+			results, err := Import(t.Context(), w.client, ImportOptions{Regions: []string{"us-east-1", "eu-west-2"}, SkipUnconfigured: skip})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -115,7 +115,7 @@ func TestProblems(t *testing.T) {
 	w.add(t, id(7), "single label", "eu-west-2", routes(udp("sbc", 1, 100)))
 	w.add(t, id(8), "twice", "eu-west-2", routes(udp("SBC.example.com", 1, 50), udp("sbc.example.com.", 1, 50)))
 
-	results, err := Import(t.Context(), w.client, Options{Regions: []string{"us-east-1", "eu-west-2"}})
+	results, err := Import(t.Context(), w.client, ImportOptions{Regions: []string{"us-east-1", "eu-west-2"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestProblems(t *testing.T) {
 
 	// A higher quota accepts the long list: the check is the loader's,
 	// with the caller's quota.
-	results, err = Import(t.Context(), w.client, Options{Regions: []string{"us-east-1"}, IDs: []string{id(4)}, MaxRoutes: 12})
+	results, err = Import(t.Context(), w.client, ImportOptions{Regions: []string{"us-east-1"}, IDs: []string{id(4)}, MaxRoutes: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,31 +178,31 @@ func testSelect(t *testing.T, u sim.Unconfigured) {
 	both := []string{"us-east-1", "eu-west-2"}
 	tests := []struct {
 		name    string
-		opts    Options
+		opts    ImportOptions
 		want    []string // region: keys
 		wantErr string
 	}{
-		{"everything, a region without connectors too", Options{Regions: append([]string{"ca-central-1"}, both...)},
+		{"everything, a region without connectors too", ImportOptions{Regions: append([]string{"ca-central-1"}, both...)},
 			[]string{"ca-central-1: ", "eu-west-2: beta@eu-west-2", "us-east-1: alpha beta@us-east-1 twin@" + id(2) + " twin@" + id(3)}, ""},
-		{"by id", Options{Regions: both, IDs: []string{id(5), id(3)}},
+		{"by id", ImportOptions{Regions: both, IDs: []string{id(5), id(3)}},
 			[]string{"eu-west-2: beta@eu-west-2", "us-east-1: twin@" + id(3)}, ""},
-		{"by name", Options{Regions: both, Names: []string{"alpha"}},
+		{"by name", ImportOptions{Regions: both, Names: []string{"alpha"}},
 			[]string{"us-east-1: alpha"}, ""},
-		{"by name in one region", Options{Regions: []string{"eu-west-2"}, Names: []string{"beta"}},
+		{"by name in one region", ImportOptions{Regions: []string{"eu-west-2"}, Names: []string{"beta"}},
 			[]string{"eu-west-2: beta"}, ""},
-		{"by id and name, once", Options{Regions: both, IDs: []string{id(1)}, Names: []string{"alpha"}},
+		{"by id and name, once", ImportOptions{Regions: both, IDs: []string{id(1)}, Names: []string{"alpha"}},
 			[]string{"us-east-1: alpha"}, ""},
-		{"unknown id", Options{Regions: both, IDs: []string{"nosuchconnector0000001"}}, nil,
+		{"unknown id", ImportOptions{Regions: both, IDs: []string{"nosuchconnector0000001"}}, nil,
 			"voice connector nosuchconnector0000001 not found in eu-west-2, us-east-1"},
-		{"id in another region", Options{Regions: []string{"eu-west-2"}, IDs: []string{id(1)}}, nil,
+		{"id in another region", ImportOptions{Regions: []string{"eu-west-2"}, IDs: []string{id(1)}}, nil,
 			"voice connector " + id(1) + " not found in eu-west-2"},
-		{"unknown name", Options{Regions: both, Names: []string{"gamma"}}, nil,
+		{"unknown name", ImportOptions{Regions: both, Names: []string{"gamma"}}, nil,
 			`no voice connector is named "gamma" in eu-west-2, us-east-1`},
-		{"name twice in a region", Options{Regions: both, Names: []string{"twin"}}, nil,
+		{"name twice in a region", ImportOptions{Regions: both, Names: []string{"twin"}}, nil,
 			`2 voice connectors are named "twin" (` + id(2) + ` in us-east-1, ` + id(3) + ` in us-east-1): select one with --id`},
-		{"name in two regions", Options{Regions: both, Names: []string{"beta"}}, nil,
+		{"name in two regions", ImportOptions{Regions: both, Names: []string{"beta"}}, nil,
 			`2 voice connectors are named "beta" (` + id(5) + ` in eu-west-2, ` + id(4) + ` in us-east-1): select one with --id`},
-		{"every error at once", Options{Regions: []string{"us-east-1"}, IDs: []string{"nosuchconnector0000001"}, Names: []string{"gamma", "twin"}}, nil,
+		{"every error at once", ImportOptions{Regions: []string{"us-east-1"}, IDs: []string{"nosuchconnector0000001"}, Names: []string{"gamma", "twin"}}, nil,
 			"voice connector nosuchconnector0000001 not found in us-east-1\n" +
 				`no voice connector is named "gamma" in us-east-1` + "\n" +
 				`2 voice connectors are named "twin" (` + id(2) + ` in us-east-1, ` + id(3) + ` in us-east-1): select one with --id`},
@@ -248,14 +248,14 @@ func TestOptionsErrors(t *testing.T) {
 	w := newWorld(t, sim.Config{}, chime.ClientOptions{})
 	tests := []struct {
 		name string
-		opts Options
+		opts ImportOptions
 		want string
 	}{
-		{"no region", Options{}, "no region: give at least one region to import"},
-		{"unknown region", Options{Regions: []string{"us-east-1", "us-east-2"}},
+		{"no region", ImportOptions{}, "no region: give at least one region to import"},
+		{"unknown region", ImportOptions{Regions: []string{"us-east-1", "us-east-2"}},
 			`unknown region "us-east-2": Voice Connectors are in us-east-1, us-west-2, ca-central-1, eu-central-1, eu-west-1, eu-west-2, ap-northeast-1, ap-northeast-2, ap-southeast-1, ap-southeast-2`},
-		{"max routes", Options{Regions: []string{"us-east-1"}, MaxRoutes: 21}, "max routes 21 out of range 1..20"},
-		{"concurrency", Options{Regions: []string{"us-east-1"}, Concurrency: -1}, "concurrency -1 must not be negative"},
+		{"max routes", ImportOptions{Regions: []string{"us-east-1"}, MaxRoutes: 21}, "max routes 21 out of range 1..20"},
+		{"concurrency", ImportOptions{Regions: []string{"us-east-1"}, Concurrency: -1}, "concurrency -1 must not be negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -272,7 +272,7 @@ func TestOptionsErrors(t *testing.T) {
 
 func TestListFails(t *testing.T) {
 	w := newWorld(t, sim.Config{FaultRate: 1}, chime.ClientOptions{MaxAttempts: 1})
-	_, err := Import(t.Context(), w.client, Options{Regions: []string{"us-east-1"}})
+	_, err := Import(t.Context(), w.client, ImportOptions{Regions: []string{"us-east-1"}})
 	if err == nil || !strings.HasPrefix(err.Error(), "import us-east-1: list voice connectors in us-east-1: ") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("error %v, want one line saying the listing of us-east-1 failed", err)
 	}
@@ -289,7 +289,7 @@ func TestReadFails(t *testing.T) {
 	for i := range 3 {
 		w.add(t, testID("fail", i), "vc "+string(rune('a'+i)), "us-east-1", routes(udp("sbc.example.com", 1, 100)))
 	}
-	_, err := Import(t.Context(), w.client, Options{Regions: []string{"us-east-1"}, Concurrency: 1})
+	_, err := Import(t.Context(), w.client, ImportOptions{Regions: []string{"us-east-1"}, Concurrency: 1})
 	if err == nil {
 		t.Fatal("import succeeded, want an error")
 	}
@@ -307,7 +307,7 @@ func TestCanceled(t *testing.T) {
 	w.Connectors(t, "us-east-1", "vc", 3)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if _, err := Import(ctx, w.client, Options{Regions: []string{"us-east-1"}}); !errors.Is(err, context.Canceled) {
+	if _, err := Import(ctx, w.client, ImportOptions{Regions: []string{"us-east-1"}}); !errors.Is(err, context.Canceled) {
 		t.Errorf("error %v, want context.Canceled", err)
 	}
 }

@@ -30,8 +30,8 @@ var _ LiveReader = (*chime.Client)(nil)
 // keep it busy despite the API's latency.
 const DefaultConcurrency = 8
 
-// Options say what to import.
-type Options struct {
+// ImportOptions say what to import.
+type ImportOptions struct {
 	// Regions to import, at least one; each gets its own file.
 	Regions []string
 	// IDs and Names, when either is given, select the connectors to import
@@ -57,7 +57,7 @@ type Options struct {
 // withDefaults validates o and fills in its defaults. Regions come back
 // sorted and without duplicates, so that the output does not depend on the
 // order of the flags.
-func (o Options) withDefaults() (Options, error) {
+func (o ImportOptions) withDefaults() (ImportOptions, error) {
 	var errs []error
 	if len(o.Regions) == 0 {
 		errs = append(errs, errors.New("no region: give at least one region to import"))
@@ -92,7 +92,7 @@ type RegionFile struct {
 	// CUE is the file's content.
 	CUE []byte
 	// Connectors is how many connectors the file declares; Skipped how many
-	// unconfigured ones it leaves out (Options.SkipUnconfigured).
+	// unconfigured ones it leaves out (ImportOptions.SkipUnconfigured).
 	Connectors, Skipped int
 	// Problems are the connectors whose live state the spec's rules reject,
 	// sorted by key: the file declares them, but it is not a valid spec
@@ -136,7 +136,7 @@ type connector struct {
 // that left out a connector it could not read would look complete and be
 // wrong. Connectors the spec's rules reject are not failures; they are in
 // each RegionFile's Problems.
-func Import(ctx context.Context, api LiveReader, opts Options) ([]RegionFile, error) {
+func Import(ctx context.Context, api LiveReader, opts ImportOptions) ([]RegionFile, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
@@ -197,7 +197,7 @@ func list(ctx context.Context, api LiveReader, regions []string) ([]*connector, 
 // read reads the origination of every connector, opts.Concurrency at a
 // time. The first failure stops the reads not yet started: the import
 // fails anyway, and the service is likely failing the others too.
-func read(ctx context.Context, api LiveReader, cs []*connector, opts Options) error {
+func read(ctx context.Context, api LiveReader, cs []*connector, opts ImportOptions) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -244,7 +244,7 @@ feed:
 
 // regionsOf returns the regions to write a file for: every region asked,
 // unless connectors were selected, then those holding one.
-func regionsOf(cs []*connector, opts Options) []string {
+func regionsOf(cs []*connector, opts ImportOptions) []string {
 	if len(opts.IDs) == 0 && len(opts.Names) == 0 {
 		return opts.Regions
 	}

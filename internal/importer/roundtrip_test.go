@@ -111,7 +111,7 @@ func testRoundTrip(t *testing.T, u sim.Unconfigured) {
 
 	var progress [][2]int
 	start := time.Now()
-	results, err := Import(t.Context(), w.client, Options{
+	results, err := Import(t.Context(), w.client, ImportOptions{
 		Regions:  fleetRegions,
 		Progress: func(done, total int) { progress = append(progress, [2]int{done, total}) },
 	})
@@ -230,7 +230,7 @@ func TestDeterministic(t *testing.T) {
 func testDeterministic(t *testing.T, u sim.Unconfigured) {
 	w := newWorld(t, sim.Config{Unconfigured: u}, chime.ClientOptions{})
 	liveFleet(t, w, 40)
-	opts := Options{Regions: fleetRegions, Concurrency: 3}
+	opts := ImportOptions{Regions: fleetRegions, Concurrency: 3}
 	first, err := Import(t.Context(), w.client, opts)
 	if err != nil {
 		t.Fatal(err)

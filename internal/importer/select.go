@@ -11,7 +11,7 @@ import (
 // connector and each name exactly one, across the imported regions: a name
 // matching two would import whichever came first, and the operator could
 // not tell. All selection errors are reported together, one line each.
-func choose(all []*connector, opts Options) ([]*connector, error) {
+func choose(all []*connector, opts ImportOptions) ([]*connector, error) {
 	if len(opts.IDs) == 0 && len(opts.Names) == 0 {
 		return all, nil
 	}

@@ -39,9 +39,9 @@ var ErrResigned = errors.New("resigned")
 // Elector campaigns on etcd and hands out terms of leadership. Its methods
 // are safe for concurrent use.
 type Elector struct {
-	opts  Options
+	opts  ElectionOptions
 	log   *slog.Logger
-	obs   Observer
+	obs   LeadershipObserver
 	terms chan context.Context
 
 	ttl         int64         // seconds
@@ -56,7 +56,7 @@ type Elector struct {
 }
 
 // New checks opts and returns an Elector; it contacts nothing until Run.
-func New(opts Options) (*Elector, error) {
+func New(opts ElectionOptions) (*Elector, error) {
 	if err := opts.check(); err != nil {
 		return nil, err
 	}

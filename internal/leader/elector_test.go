@@ -26,7 +26,7 @@ type candidate struct {
 	done   chan struct{}
 }
 
-func start(t *testing.T, opts Options) *candidate {
+func start(t *testing.T, opts ElectionOptions) *candidate {
 	t.Helper()
 	if opts.Key == "" {
 		opts.Key = "/reconciler/test"
@@ -114,10 +114,10 @@ func eventually(t *testing.T, within time.Duration, what string, cond func() boo
 // see it; when it stops it resigns and another leads at once, well before
 // the TTL.
 func TestOneLeaderAndResign(t *testing.T) {
-	srv := etcdtest.Start(t, etcdtest.Options{})
+	srv := etcdtest.Start(t, etcdtest.EtcdOptions{})
 	var cs []*candidate
 	for i := range 3 {
-		cs = append(cs, start(t, Options{Endpoints: []string{srv.URL}, Identity: fmt.Sprintf("daemon-%d", i)}))
+		cs = append(cs, start(t, ElectionOptions{Endpoints: []string{srv.URL}, Identity: fmt.Sprintf("daemon-%d", i)}))
 	}
 	eventually(t, 10*time.Second, "a leader", func() bool { return len(leaders(cs...)) == 1 })
 	first := leaders(cs...)[0]
@@ -158,7 +158,7 @@ func TestOneLeaderAndResign(t *testing.T) {
 // keep-alive stops, as when the process is killed) is replaced once its
 // lease expires.
 func TestCrashedLeaderExpires(t *testing.T) {
-	srv := etcdtest.Start(t, etcdtest.Options{})
+	srv := etcdtest.Start(t, etcdtest.EtcdOptions{})
 	client := srv.Client(t)
 	s, err := concurrency.NewSession(client, concurrency.WithTTL(int(ttl/time.Second)))
 	if err != nil {
@@ -167,7 +167,7 @@ func TestCrashedLeaderExpires(t *testing.T) {
 	if err := concurrency.NewElection(s, "/reconciler/test").Campaign(t.Context(), "crashed"); err != nil {
 		t.Fatal(err)
 	}
-	c := start(t, Options{Endpoints: []string{srv.URL}, Identity: "standby"})
+	c := start(t, ElectionOptions{Endpoints: []string{srv.URL}, Identity: "standby"})
 	eventually(t, 5*time.Second, "the standby sees the leader", func() bool { l, _ := c.Leader(); return l == "crashed" })
 	time.Sleep(ttl)
 	if c.Leading() {
@@ -182,9 +182,9 @@ func TestCrashedLeaderExpires(t *testing.T) {
 // TestEtcdKilled: when etcd dies the term ends within the TTL, nobody
 // leads, and Leader says why; when it comes back one candidate leads.
 func TestEtcdKilled(t *testing.T) {
-	srv := etcdtest.Start(t, etcdtest.Options{})
-	a := start(t, Options{Endpoints: []string{srv.URL}, Identity: "a"})
-	b := start(t, Options{Endpoints: []string{srv.URL}, Identity: "b"})
+	srv := etcdtest.Start(t, etcdtest.EtcdOptions{})
+	a := start(t, ElectionOptions{Endpoints: []string{srv.URL}, Identity: "a"})
+	b := start(t, ElectionOptions{Endpoints: []string{srv.URL}, Identity: "b"})
 	eventually(t, 10*time.Second, "a leader", func() bool { return len(leaders(a, b)) == 1 })
 	l := leaders(a, b)[0]
 	term := l.term(t, time.Second)
@@ -229,8 +229,8 @@ func TestEtcdKilled(t *testing.T) {
 // TestUsurped: a leader whose key is taken over (deleted by hand, then
 // another process elected) ends its term.
 func TestUsurped(t *testing.T) {
-	srv := etcdtest.Start(t, etcdtest.Options{})
-	c := start(t, Options{Endpoints: []string{srv.URL}, Identity: "a", TTL: 10 * time.Second})
+	srv := etcdtest.Start(t, etcdtest.EtcdOptions{})
+	c := start(t, ElectionOptions{Endpoints: []string{srv.URL}, Identity: "a", TTL: 10 * time.Second})
 	term := c.term(t, 10*time.Second)
 	client := srv.Client(t)
 	if _, err := client.Delete(t.Context(), "/reconciler/test/", clientv3.WithPrefix()); err != nil {
@@ -258,9 +258,9 @@ func TestUsurped(t *testing.T) {
 // TestUnreachableAtStart: an etcd that is not there yet is no error: the
 // elector says why it is not leading, and leads once etcd starts.
 func TestUnreachableAtStart(t *testing.T) {
-	srv := etcdtest.Start(t, etcdtest.Options{})
+	srv := etcdtest.Start(t, etcdtest.EtcdOptions{})
 	srv.Kill()
-	c := start(t, Options{Endpoints: []string{srv.URL}, Identity: "early"})
+	c := start(t, ElectionOptions{Endpoints: []string{srv.URL}, Identity: "early"})
 	eventually(t, 5*time.Second, "the failure reported", func() bool { _, err := c.Leader(); return err != nil })
 	if _, err := c.Leader(); !strings.Contains(err.Error(), "cannot reach etcd at "+srv.URL) {
 		t.Errorf("got %q, want it to say etcd cannot be reached", err)
@@ -273,15 +273,15 @@ func TestUnreachableAtStart(t *testing.T) {
 // requires.
 func TestTLS(t *testing.T) {
 	pki := etcdtest.NewPKI(t)
-	srv := etcdtest.Start(t, etcdtest.Options{PKI: pki})
-	c := start(t, Options{Endpoints: []string{srv.URL}, Identity: "tls", TLS: pki.ClientTLS(t)})
+	srv := etcdtest.Start(t, etcdtest.EtcdOptions{PKI: pki})
+	c := start(t, ElectionOptions{Endpoints: []string{srv.URL}, Identity: "tls", TLS: pki.ClientTLS(t)})
 	c.term(t, 10*time.Second)
 }
 
 // TestAuth: with etcd's authentication on, the right password leads and a
 // wrong one is reported, without the password.
 func TestAuth(t *testing.T) {
-	srv := etcdtest.Start(t, etcdtest.Options{})
+	srv := etcdtest.Start(t, etcdtest.EtcdOptions{})
 	client := srv.Client(t)
 	for _, step := range []func() error{
 		func() error { _, err := client.UserAdd(t.Context(), "root", "root-secret"); return err },
@@ -299,8 +299,8 @@ func TestAuth(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	bad := start(t, Options{Endpoints: []string{srv.URL}, Identity: "bad", Username: "reconciler", Password: "wrong-pw"})
-	good := start(t, Options{Endpoints: []string{srv.URL}, Identity: "good", Username: "reconciler", Password: "s3cret-pw"})
+	bad := start(t, ElectionOptions{Endpoints: []string{srv.URL}, Identity: "bad", Username: "reconciler", Password: "wrong-pw"})
+	good := start(t, ElectionOptions{Endpoints: []string{srv.URL}, Identity: "good", Username: "reconciler", Password: "s3cret-pw"})
 	good.term(t, 10*time.Second)
 	eventually(t, 10*time.Second, "the wrong password reported", func() bool { _, err := bad.Leader(); return err != nil })
 	_, err := bad.Leader()

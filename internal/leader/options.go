@@ -18,8 +18,8 @@ const (
 	DefaultTTL = 10 * time.Second
 )
 
-// Options configure an Elector.
-type Options struct {
+// ElectionOptions configure an Elector.
+type ElectionOptions struct {
 	// Endpoints are etcd client URLs, all http:// or all https://.
 	Endpoints []string
 	// Key is the election's key prefix in etcd. Every daemon that manages
@@ -36,14 +36,14 @@ type Options struct {
 	// Username and Password authenticate to etcd; empty: no authentication.
 	Username, Password string
 	// Observer is told of every change of role; nil: nobody.
-	Observer Observer
+	Observer LeadershipObserver
 	// Logger: nil discards.
 	Logger *slog.Logger
 }
 
-// Observer is told when this process becomes leader or stops being it
+// LeadershipObserver is told when this process becomes leader or stops being it
 // (metrics.Metrics implements it).
-type Observer interface {
+type LeadershipObserver interface {
 	LeaderChanged(leading bool)
 }
 
@@ -51,7 +51,7 @@ type nopObserver struct{}
 
 func (nopObserver) LeaderChanged(bool) {}
 
-func (o Options) check() error {
+func (o ElectionOptions) check() error {
 	switch {
 	case len(o.Endpoints) == 0:
 		return errors.New("leader election: no etcd endpoint")

@@ -73,10 +73,10 @@ type Metrics struct {
 }
 
 var (
-	_ chime.Observer     = (*Metrics)(nil)
-	_ chime.RateObserver = (*Metrics)(nil)
-	_ reconcile.Recorder = (*Metrics)(nil)
-	_ leader.Observer    = (*Metrics)(nil)
+	_ chime.Observer            = (*Metrics)(nil)
+	_ chime.RateObserver        = (*Metrics)(nil)
+	_ reconcile.Recorder        = (*Metrics)(nil)
+	_ leader.LeadershipObserver = (*Metrics)(nil)
 )
 
 // New creates the collectors, with the Go and process collectors, and

@@ -23,8 +23,8 @@ import (
 	"go.uber.org/zap"
 )
 
-// Server is one etcd member on 127.0.0.1.
-type Server struct {
+// Etcd is one etcd member on 127.0.0.1.
+type Etcd struct {
 	// URL is the client URL, http:// or https://.
 	URL string
 
@@ -36,8 +36,8 @@ type Server struct {
 	cmd *exec.Cmd
 }
 
-// Options configure Start.
-type Options struct {
+// EtcdOptions configure Start.
+type EtcdOptions struct {
 	// PKI, when set, serves https with its server certificate and requires
 	// client certificates signed by its CA.
 	PKI *PKI
@@ -45,14 +45,14 @@ type Options struct {
 
 // Start runs etcd with a fresh data directory until the test ends, and
 // waits until it answers.
-func Start(tb testing.TB, opts Options) *Server {
+func Start(tb testing.TB, opts EtcdOptions) *Etcd {
 	tb.Helper()
 	bin, err := exec.LookPath("etcd")
 	if err != nil {
 		tb.Fatal("etcd not found: run scripts/install-test-deps.sh (Debian package etcd-server)")
 	}
 	client, peer := "http://127.0.0.1:"+port(tb), "http://127.0.0.1:"+port(tb)
-	s := &Server{logs: &buffer{}}
+	s := &Etcd{logs: &buffer{}}
 	if opts.PKI != nil {
 		client = "https" + client[len("http"):]
 		s.tls = opts.PKI.ClientTLS(tb)
@@ -78,7 +78,7 @@ func Start(tb testing.TB, opts Options) *Server {
 
 // Start starts etcd again after Kill, on the same ports and data, and waits
 // until it answers.
-func (s *Server) Start(tb testing.TB) {
+func (s *Etcd) Start(tb testing.TB) {
 	tb.Helper()
 	cmd := exec.Command(s.args[0], s.args[1:]...)
 	cmd.Stdout, cmd.Stderr = s.logs, s.logs
@@ -94,7 +94,7 @@ func (s *Server) Start(tb testing.TB) {
 }
 
 // Kill sends SIGKILL and reaps the process; the data stays.
-func (s *Server) Kill() {
+func (s *Etcd) Kill() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cmd == nil {
@@ -106,7 +106,7 @@ func (s *Server) Kill() {
 }
 
 // Client returns a client of the server, closed when the test ends.
-func (s *Server) Client(tb testing.TB) *clientv3.Client {
+func (s *Etcd) Client(tb testing.TB) *clientv3.Client {
 	tb.Helper()
 	c, err := clientv3.New(clientv3.Config{Endpoints: []string{s.URL}, TLS: s.tls, Logger: zap.NewNop()})
 	if err != nil {
@@ -117,7 +117,7 @@ func (s *Server) Client(tb testing.TB) *clientv3.Client {
 }
 
 // wait polls etcd with a read until it answers.
-func (s *Server) wait(ctx context.Context, within time.Duration) error {
+func (s *Etcd) wait(ctx context.Context, within time.Duration) error {
 	c, err := clientv3.New(clientv3.Config{Endpoints: []string{s.URL}, TLS: s.tls, Logger: zap.NewNop()})
 	if err != nil {
 		return err
