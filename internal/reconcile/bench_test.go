@@ -8,6 +8,7 @@ import (
 	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/chime/sim"
 	"github.com/sipops/reconciler/internal/diff"
+	"github.com/sipops/reconciler/internal/schema"
 	"github.com/sipops/reconciler/internal/simtest"
 )
 
@@ -34,28 +35,36 @@ func BenchmarkApply1000(b *testing.B) {
 		}
 	}
 	for i := range b.N {
-		for j := range changed {
-			desired[j*97].Origination.Routes[0].Weight = 10 + (i*changed+j)%90
-		}
-		w.Sim.ResetStats()
-		start := time.Now()
-		p, err := eng.Plan(b.Context(), fmt.Sprint(i), desired)
-		if err != nil {
-			b.Fatal(err)
-		}
-		r, err := eng.Apply(b.Context(), p, ApplyOptions{Gates: diff.Gates{}})
-		if err != nil || !r.Converged() || r.Count(StatusApplied) != changed {
-			b.Fatalf("got %v, converged %v, %d applied", err, r.Converged(), r.Count(StatusApplied))
-		}
-		wall := time.Since(start).Seconds()
-		s := w.Sim.Stats()
-		floor := float64(n) / rate
-		b.ReportMetric(wall, "wall-s")
-		b.ReportMetric(wall/floor, "x-floor")
-		b.ReportMetric(100*float64(s.Throttled)/float64(s.Total), "%throttled")
-		b.ReportMetric(float64(s.Total), "calls")
+		applyRun(b, w, eng, desired, i, changed, 97, float64(n)/rate)
 		b.ReportMetric(float64(n+3*changed), "calls-budget")
 	}
+}
+
+// applyRun changes the weight of changed connectors of desired, stride
+// apart, then plans and applies it once, failing unless exactly those were
+// written, and reports the wall time against floor (seconds), the share of
+// calls throttled and the calls made.
+func applyRun(b *testing.B, w *simtest.World, eng *Engine, desired []schema.DesiredConnector, run, changed, stride int, floor float64) {
+	b.Helper()
+	for j := range changed {
+		desired[j*stride].Origination.Routes[0].Weight = 10 + (run*changed+j)%90
+	}
+	w.Sim.ResetStats()
+	start := time.Now()
+	p, err := eng.Plan(b.Context(), fmt.Sprint(run), desired)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := eng.Apply(b.Context(), p, ApplyOptions{Gates: diff.Gates{}})
+	if err != nil || !r.Converged() || r.Count(StatusApplied) != changed {
+		b.Fatalf("got %v, converged %v, %d applied", err, r.Converged(), r.Count(StatusApplied))
+	}
+	wall := time.Since(start).Seconds()
+	s := w.Sim.Stats()
+	b.ReportMetric(wall, "wall-s")
+	b.ReportMetric(wall/floor, "x-floor")
+	b.ReportMetric(100*float64(s.Throttled)/float64(s.Total), "%throttled")
+	b.ReportMetric(float64(s.Total), "calls")
 }
 
 // BenchmarkApplyAdaptive plans and applies a spec of 1,000 connectors, 10 of
@@ -94,26 +103,8 @@ func benchmarkAdaptive(b *testing.B, n int, serviceRate float64) {
 		// rate, as a new process would.
 		gauge := &rateGauge{}
 		eng := New(w.Client(b, cliDefaults(gauge)), nil, DefaultConcurrency)
-		for j := range changed {
-			desired[j*(n/changed)].Origination.Routes[0].Weight = 10 + (i*changed+j)%90
-		}
-		w.Sim.ResetStats()
-		start := time.Now()
-		p, err := eng.Plan(b.Context(), fmt.Sprint(i), desired)
-		if err != nil {
-			b.Fatal(err)
-		}
-		r, err := eng.Apply(b.Context(), p, ApplyOptions{Gates: diff.Gates{}})
-		if err != nil || !r.Converged() || r.Count(StatusApplied) != changed {
-			b.Fatalf("got %v, converged %v, %d applied", err, r.Converged(), r.Count(StatusApplied))
-		}
-		wall := time.Since(start).Seconds()
-		s := w.Sim.Stats()
+		applyRun(b, w, eng, desired, i, changed, n/changed, float64(n)/serviceRate)
 		last, highest := gauge.settled("us-east-1")
-		b.ReportMetric(wall, "wall-s")
-		b.ReportMetric(wall/(float64(n)/serviceRate), "x-floor")
-		b.ReportMetric(100*float64(s.Throttled)/float64(s.Total), "%throttled")
-		b.ReportMetric(float64(s.Total), "calls")
 		b.ReportMetric(last, "rate-last")
 		b.ReportMetric(highest, "rate-max")
 	}
