@@ -180,7 +180,7 @@ func (e *Elector) campaign(ctx context.Context, client *clientv3.Client, s *conc
 		e.release(client, s)
 		return false
 	case <-s.Done():
-		e.failed(errors.New("the etcd session expired while campaigning: etcd unreachable for longer than the lease TTL"))
+		e.failed(fmt.Errorf("the etcd session expired while campaigning: etcd at %s unreachable for longer than the lease TTL", e.endpoints()))
 		return true
 	case err := <-won:
 		switch {
@@ -245,7 +245,7 @@ func (e *Elector) lead(ctx context.Context, client *clientv3.Client, s *concurre
 		case err := <-expired:
 			reason = "etcd no longer knows the lease: " + err.Error()
 		case <-s.Done():
-			reason = "the etcd session ended: etcd unreachable for longer than the lease TTL"
+			reason = "the etcd session ended: etcd at " + e.endpoints() + " unreachable for longer than the lease TTL"
 		}
 		err := errors.New("leadership lost: " + reason)
 		end(err)
