@@ -30,10 +30,19 @@ type daemon struct {
 func startDaemon(t *testing.T, n int, simOpts sim.Config, opts LoopOptions) *daemon {
 	t.Helper()
 	e := newEnv(t, simOpts, chime.ClientOptions{MaxAttempts: 1})
-	d := &daemon{env: e, snaps: make(chan *source.Snapshot), reload: make(chan Reload, 1), passes: make(chan Overview, 100), done: make(chan error, 1)}
+	var ids []string
 	for _, c := range e.w.Connectors(t, "us-east-1", "vc", n) {
-		d.ids = append(d.ids, c.ID)
+		ids = append(ids, c.ID)
 	}
+	d := runDaemon(t, e, opts)
+	d.ids = ids
+	return d
+}
+
+// runDaemon starts a Loop on e's engine.
+func runDaemon(t *testing.T, e env, opts LoopOptions) *daemon {
+	t.Helper()
+	d := &daemon{env: e, snaps: make(chan *source.Snapshot), reload: make(chan Reload, 1), passes: make(chan Overview, 100), done: make(chan error, 1)}
 	opts.OnPass = func(o Overview) { d.passes <- o }
 	opts.Schema = schema.LoadOptions{DefaultRegion: "us-east-1"}
 	d.loop = NewLoop(e.eng, opts)
