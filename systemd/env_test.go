@@ -1,39 +1,55 @@
 package systemd_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/sipops/reconciler/internal/envfile"
 )
 
-var (
-	// assignRE is what systemd's EnvironmentFile parser takes literally: no
-	// export, no quotes or expansion the reader might expect from a shell.
-	assignRE = regexp.MustCompile(`^([A-Z_]+)=([^"'\s]*)$`)
-	nameRE   = regexp.MustCompile(`^(RECONCILER_[A-Z_]+|AWS_[A-Z_]+)$`)
-)
+// nameRE is what a setting of the example may be named: a flag's
+// variable, or one the AWS SDK reads.
+var nameRE = regexp.MustCompile(`^(RECONCILER_[A-Z_]+|AWS_[A-Z_]+)$`)
 
 // envExample returns the assignments of reconciler.env.example, set and
-// commented out, after checking every line is blank, a comment or VAR=value.
+// commented out (a line "#VAR=value" shows a default or an example), read
+// with the daemon's own parser of systemd's syntax (package envfile),
+// which systemd's is checked against. Every variable must match nameRE.
 func envExample(t *testing.T) map[string]string {
 	t.Helper()
-	b, err := os.ReadFile("reconciler.env.example")
+	const name = "reconciler.env.example"
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := envfile.Parse(b, name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	vars := map[string]string{}
-	for i, l := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
-		if l == "" || strings.HasPrefix(l, "# ") || l == "#" {
+	for _, a := range set {
+		vars[a.Key] = a.Value
+	}
+	for i, l := range strings.Split(string(b), "\n") {
+		rest, ok := strings.CutPrefix(l, "#")
+		if !ok || rest == "" || strings.HasPrefix(rest, " ") {
+			continue // not a commented-out assignment
+		}
+		as, err := envfile.Parse([]byte(rest), fmt.Sprintf("%s:%d (commented out)", name, i+1))
+		if err != nil || len(as) != 1 {
+			t.Errorf("%s:%d: got %q, want a comment (\"# ...\") or a commented-out VAR=value: %v", name, i+1, l, err)
 			continue
 		}
-		m := assignRE.FindStringSubmatch(strings.TrimPrefix(l, "#"))
-		if m == nil || !nameRE.MatchString(m[1]) {
-			t.Errorf("reconciler.env.example:%d: got %q, want a blank line, a comment, or VAR=value with VAR matching %s", i+1, l, nameRE)
-			continue
+		vars[as[0].Key] = as[0].Value
+	}
+	for v := range vars {
+		if !nameRE.MatchString(v) {
+			t.Errorf("%s: %s does not match %s", name, v, nameRE)
 		}
-		vars[m[1]] = m[2]
 	}
 	return vars
 }

@@ -3,6 +3,7 @@ package systemd_test
 import (
 	"bufio"
 	"context"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -49,10 +50,6 @@ func TestUnitsLoadOneEnvFile(t *testing.T) {
 // $RUNTIME_DIRECTORY. The daemon must accept every setting, start, and
 // exit 0 on SIGTERM.
 func TestUnitStartsWithExample(t *testing.T) {
-	b, err := os.ReadFile("reconciler.env.example")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Settings that need a file, a server or another setting stay out.
 	skip := []string{"RECONCILER_GIT_TOKEN_FILE", "RECONCILER_GIT_SSH_KEY", "RECONCILER_GIT_KNOWN_HOSTS",
 		"RECONCILER_GIT_VERIFY_KEYRING", "RECONCILER_WEBHOOK_SECRET_FILE", "RECONCILER_PREFLIGHT_CA_FILE",
@@ -60,18 +57,22 @@ func TestUnitStartsWithExample(t *testing.T) {
 		"RECONCILER_LEADER_ELECTION_IDENTITY", "RECONCILER_ETCD_CA_FILE", "RECONCILER_ETCD_CERT_FILE",
 		"RECONCILER_ETCD_KEY_FILE", "RECONCILER_ETCD_USERNAME", "RECONCILER_ETCD_PASSWORD_FILE",
 		"AWS_CONFIG_FILE", "AWS_PROFILE", "AWS_ENDPOINT_URL_CHIME_SDK_VOICE"}
-	var file []string
-	for _, l := range strings.Split(string(b), "\n") {
-		m := assignRE.FindStringSubmatch(strings.TrimPrefix(l, "#"))
+	vars := envExample(t)
+	var file, environ []string
+	for _, k := range slices.Sorted(maps.Keys(vars)) {
+		v := vars[k]
 		switch {
-		case m == nil || slices.Contains(skip, m[1]):
-		case m[1] == "RECONCILER_LISTEN":
-			file = append(file, "RECONCILER_LISTEN=127.0.0.1:0")
-		case m[1] == "RECONCILER_GIT_URL":
-			file = append(file, "RECONCILER_GIT_URL=git://127.0.0.1:1/specs.git") // refused at once, retried
-		default:
-			file = append(file, m[0])
+		case slices.Contains(skip, k):
+			continue
+		case k == "RECONCILER_LISTEN":
+			v = "127.0.0.1:0"
+		case k == "RECONCILER_GIT_URL":
+			v = "git://127.0.0.1:1/specs.git" // refused at once, retried
+		case strings.Contains(v, "'"):
+			t.Fatalf("%s=%q: a value the test cannot quote", k, v)
 		}
+		file = append(file, k+"='"+v+"'")
+		environ = append(environ, k+"="+v) // as EnvironmentFile= reads the file
 	}
 	dir := t.TempDir()
 	envFile := filepath.Join(dir, "reconciler.env")
@@ -91,7 +92,7 @@ func TestUnitStartsWithExample(t *testing.T) {
 		}
 	}
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "STATE_DIRECTORY=" + state, "RUNTIME_DIRECTORY=" + runtime,
-		"AWS_EC2_METADATA_DISABLED=true"}, file...)
+		"AWS_EC2_METADATA_DISABLED=true"}, environ...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

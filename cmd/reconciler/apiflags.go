@@ -73,20 +73,20 @@ func (a *apiFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&a.concurrency, "concurrency", reconcile.DefaultConcurrency, "connectors read or written at once")
 }
 
-func (a *apiFlags) check() string {
+func (a *apiFlags) check() error {
 	switch {
 	case !(a.apiRateMax > 0) || math.IsInf(a.apiRateMax, 0):
-		return "--api-rate-max must be a number above 0"
+		return errors.New("--api-rate-max must be a number above 0")
 	case a.apiBurst < 1:
-		return "--api-burst must be at least 1"
+		return errors.New("--api-burst must be at least 1")
 	case a.maxAttempts < 1:
-		return "--max-attempts must be at least 1"
+		return errors.New("--max-attempts must be at least 1")
 	case a.maxThrottleAttempts < 1:
-		return "--max-throttle-attempts must be at least 1"
+		return errors.New("--max-throttle-attempts must be at least 1")
 	case a.concurrency < 1:
-		return "--concurrency must be at least 1"
+		return errors.New("--concurrency must be at least 1")
 	}
-	return ""
+	return nil
 }
 
 // client returns the Chime port, configured from the SDK's standard chain

@@ -29,8 +29,8 @@ func TestAPIFlagsOptions(t *testing.T) {
 		if err := fs.Parse(tt.args); err != nil {
 			t.Fatalf("%v: %v", tt.args, err)
 		}
-		if msg := a.check(); msg != "" {
-			t.Fatalf("%v: %s", tt.args, msg)
+		if err := a.check(); err != nil {
+			t.Fatalf("%v: %v", tt.args, err)
 		}
 		o := a.options("", nil, nil)
 		if o.AdaptiveRate != tt.wantAdaptive || o.APIRate != tt.wantRate || o.APIRateMax != tt.wantMax {

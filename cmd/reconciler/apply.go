@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -18,11 +17,8 @@ func runApply(ctx context.Context, std Stdio, args []string) int {
 		"Plan, then apply the changes once. On a terminal it asks for confirmation unless --auto-approve.\nExit 0 when every connector converged, 1 otherwise, 2 on bad usage.")
 	f.register(fs)
 	fs.BoolVar(&autoApprove, "auto-approve", false, "apply without asking for confirmation")
-	if code := parse(fs, args, std, exitUsage); code >= 0 {
-		return code
-	}
-	if msg := cmp.Or(requireSource(f.spec.source), f.check()); msg != "" {
-		return usageErrorf(fs, exitUsage, "%s", msg)
+	if err := inOrder(parsing(fs, args, std), f.spec.requireSource, f.check, f.load); err != nil {
+		return usageExit(fs, err, exitUsage)
 	}
 	p, err := makePlan(ctx, std, &f)
 	if err != nil {

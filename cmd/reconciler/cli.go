@@ -100,18 +100,54 @@ func runLoadSpec(ctx context.Context, std Stdio, _ []string) int {
 	return sandbox.Child(ctx, std.In, std.Out, std.Err)
 }
 
-// parseFlags parses args into fs and turns the outcome into an exit code:
-// -1 to go on, exitOK after -h, usageCode on a bad flag or a stray argument.
-func parseFlags(fs *flag.FlagSet, args []string, usageCode int) int {
+// parseFlags parses args into fs. Its errors are for usageExit:
+// flag.ErrHelp after -h (package flag printed the usage), a *usageError
+// for a bad flag (package flag printed it, and the usage) or a stray
+// argument.
+func parseFlags(fs *flag.FlagSet, args []string) error {
 	err := fs.Parse(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		return exitOK
+		return err
 	case err != nil:
-		return usageCode
+		return &usageError{}
 	case fs.NArg() > 0:
-		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		return usageCode
+		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
-	return -1
+	return nil
+}
+
+// usageError is a bad flag, argument, variable or combination of them:
+// the command prints it and exits with its usage code, changing nothing.
+type usageError struct {
+	msg  string // "" when package flag printed what is wrong already
+	hint string // a line after the message, if any
+}
+
+func (e *usageError) Error() string {
+	if e.msg == "" {
+		return "bad usage"
+	}
+	return e.msg
+}
+
+// usageExit reports err, a problem with how the command of fs was called,
+// and returns the exit code: exitOK after -h, else code. Any error but a
+// *usageError is a problem the flags' checks found, shown with a pointer
+// to -h.
+func usageExit(fs *flag.FlagSet, err error, code int) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	u, ok := errors.AsType[*usageError](err)
+	if !ok {
+		u = &usageError{msg: err.Error(), hint: "Run 'reconciler " + fs.Name() + " -h' for help."}
+	}
+	if u.msg != "" {
+		fmt.Fprintf(fs.Output(), "%s: %s\n", fs.Name(), u.msg)
+	}
+	if u.hint != "" {
+		fmt.Fprintln(fs.Output(), u.hint)
+	}
+	return code
 }

@@ -15,9 +15,7 @@ import (
 	"time"
 
 	"github.com/sipops/reconciler/internal/control"
-	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/gittest"
-	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/reconcile"
 )
 
@@ -300,96 +298,22 @@ func copyExecutable(t *testing.T, dst string) {
 	}
 }
 
-// TestControlSocketDefaults: where the daemon listens and where the
-// commands look, with and without systemd.
-func TestControlSocketDefaults(t *testing.T) {
+// TestControlSocketStateDir: without a socket found elsewhere, the
+// commands use the daemon's state directory, --state-dir or systemd's
+// (control.ClientPath tests the rest of the search).
+func TestControlSocketStateDir(t *testing.T) {
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	empty := t.TempDir() // no daemon under the systemd directory
+	withDir := controlFlags{stateDir: "/srv/state"}
+	if got, err := withDir.clientPath(env(map[string]string{"STATE_DIRECTORY": "/var/lib/reconciler"}), empty); got != "/srv/state/control.sock" || err != nil {
+		t.Errorf("with --state-dir: got %q, %v", got, err)
+	}
 	var none controlFlags
-	if got := none.daemonPath(env(map[string]string{"RUNTIME_DIRECTORY": "/run/reconciler"}), "/var/lib/reconciler"); got != "/run/reconciler/control.sock" {
+	if got, err := none.clientPath(env(map[string]string{"STATE_DIRECTORY": "/var/lib/reconciler"}), empty); got != "/var/lib/reconciler/control.sock" || err != nil {
+		t.Errorf("with systemd's state directory: got %q, %v", got, err)
+	}
+	if got := none.daemonPath(env(map[string]string{"RUNTIME_DIRECTORY": "/run/reconciler"}), "/srv/state"); got != "/run/reconciler/control.sock" {
 		t.Errorf("daemon under systemd: got %s", got)
-	}
-	if got := none.daemonPath(env(nil), "/srv/state"); got != "/srv/state/control.sock" {
-		t.Errorf("daemon outside systemd: got %s", got)
-	}
-	flag := controlFlags{socket: "/tmp/c.sock"}
-	if got := flag.daemonPath(env(map[string]string{"RUNTIME_DIRECTORY": "/run/reconciler"}), "/srv/state"); got != "/tmp/c.sock" {
-		t.Errorf("daemon with --control-socket: got %s", got)
-	}
-
-	run := t.TempDir() // stands for /run/reconciler
-	tests := []struct {
-		name    string
-		sockets []string // relative to run
-		env     map[string]string
-		want    string
-		err     string
-	}{
-		{"the unit's", []string{"control.sock"}, nil, run + "/control.sock", ""},
-		{"one instance of the template", []string{"prod/control.sock"}, nil, run + "/prod/control.sock", ""},
-		{"two instances", []string{"prod/control.sock", "lab/control.sock"}, nil, "",
-			"several daemons run on this host (" + run + "/lab/control.sock, " + run + "/prod/control.sock): pick one with --control-socket"},
-		{"none: systemd's state directory", nil, map[string]string{"STATE_DIRECTORY": "/var/lib/reconciler"}, "/var/lib/reconciler/control.sock", ""},
-		{"inside the unit", []string{"control.sock"}, map[string]string{"RUNTIME_DIRECTORY": "/run/other"}, "/run/other/control.sock", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			os.RemoveAll(run)
-			for _, s := range tt.sockets {
-				gittest.WriteFile(t, filepath.Join(run, s), "")
-			}
-			got, err := none.clientPath(env(tt.env), run)
-			if tt.sockets == nil {
-				withDir := controlFlags{stateDir: "/srv/state"}
-				if got, err := withDir.clientPath(env(tt.env), run); got != "/srv/state/control.sock" || err != nil {
-					t.Errorf("with --state-dir: got %q, %v", got, err)
-				}
-			}
-			if got != tt.want || (err == nil) != (tt.err == "") || (err != nil && err.Error() != tt.err) {
-				t.Errorf("got %q, %v; want %q, %q", got, err, tt.want, tt.err)
-			}
-		})
-	}
-}
-
-// TestWriteStatus: the text of status, for an operator in an incident.
-func TestWriteStatus(t *testing.T) {
-	now := time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
-	retry := now.Add(30 * time.Second)
-	dr := &origination.Origination{Routes: []origination.Route{{Host: "dr.example.com", Port: 5060, Protocol: "UDP", Priority: 1, Weight: 100}}}
-	s := reconcile.Suspension{Key: "sbc-east", Reason: "INC-4242", By: reconcile.Operator{User: "root", SudoUser: "alice"}, Since: now.Add(-90 * time.Minute)}
-	o := reconcile.Overview{
-		Source:   "git https://git.example.com/voice/specs.git@main",
-		LastGood: &reconcile.Revision{ID: "4f1c2a9e0b7d1234", Accepted: now.Add(-2 * time.Hour)},
-		Current:  &reconcile.Revision{ID: "99aa"}, Held: []diff.Violation{{Message: "sbc-west would lose every route"}},
-		LastSync: now.Add(-10 * time.Second), LastSuccess: now.Add(-10 * time.Second),
-		Counts: map[reconcile.ConnectorState]int{reconcile.StateInSync: 7, reconcile.StateFailed: 1, reconcile.StateSuspended: 2},
-		Connectors: []reconcile.ConnectorStatus{
-			{Key: "sbc-east", State: reconcile.StateSuspended, Live: dr, Differs: true, Suspension: &s},
-			{Key: "sbc-west", State: reconcile.StateFailed, Error: "put origination: AccessDenied", NextRetry: &retry},
-		},
-		Suspensions: []reconcile.Suspension{s, {Key: "old", By: reconcile.Operator{User: "bob"}, Since: now.Add(-50 * time.Hour)}},
-		Election:    &reconcile.ElectionStatus{Identity: "host-b", Leader: "host-a"},
-	}
-	var b bytes.Buffer
-	if err := writeStatus(&b, o, now); err != nil {
-		t.Fatal(err)
-	}
-	want := `election    standby: writes nothing; leader host-a (host-b)
-source      git https://git.example.com/voice/specs.git@main
-revision    4f1c2a9e0b7d, accepted 2h00m ago; newest 99aa is held: sbc-west would lose every route
-last sync   10s ago, last success 10s ago
-connectors  7 in sync, 0 drifted, 1 failed, 0 pending, 2 suspended
-
-Suspended (no write until 'reconciler resume'):
-  CONNECTOR  FOR    BY                    REASON    LIVE
-  sbc-east   1h30m  root (sudo by alice)  INC-4242  differs from the spec: dr.example.com:5060/UDP p1 w100
-  old        2d2h   bob                   -         not in the spec in force
-
-Failed:
-  sbc-west: put origination: AccessDenied (retry in 30s)
-`
-	if got := b.String(); got != want {
-		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
 

@@ -54,8 +54,8 @@ func runDemo(ctx context.Context, std Stdio, args []string) int {
 	fs.StringVar(&f.listen, "listen", httpapi.DefaultAddr, "`ADDR`ess of the status page, /metrics and /status")
 	fs.DurationVar(&f.driftInterval, "drift-interval", 15*time.Second, "how often the daemon sweeps for drift")
 	fs.DurationVar(&every, "inject-every", time.Minute, "how often the demo injects drift")
-	if code := parse(fs, args, std, exitUsage); code >= 0 {
-		return code
+	if err := parse(fs, args, std); err != nil {
+		return usageExit(fs, err, exitUsage)
 	}
 	if err := demo(ctx, std, &f, every); err != nil {
 		fmt.Fprintf(std.Err, "demo: %v\n", err)

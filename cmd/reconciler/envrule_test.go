@@ -19,6 +19,7 @@ import (
 	"github.com/sipops/reconciler/internal/metrics"
 	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/sdnotify"
+	"github.com/sipops/reconciler/internal/testpki"
 )
 
 // stdioEnv is a Stdio whose environment is env, listed and read alike.
@@ -93,21 +94,6 @@ func TestEnvironmentRule(t *testing.T) {
 	}
 }
 
-func TestEditDistance(t *testing.T) {
-	for _, tt := range []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0}, {"abc", "", 3}, {"kitten", "sitting", 3},
-		{"RECONCILER_DRIFT_INTERVALL", "RECONCILER_DRIFT_INTERVAL", 1},
-		{"RECONCILR_DRIFT", "RECONCILER_DRIFT", 1},
-	} {
-		if got := editDistance(tt.a, tt.b); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-	}
-}
-
 // writeEnv writes an environment file and returns its path.
 func writeEnv(t *testing.T, dir, content string) string {
 	t.Helper()
@@ -153,9 +139,13 @@ func TestEnvFileRule(t *testing.T) {
 			path := writeEnv(t, t.TempDir(), tt.file)
 			tt.wantErr = strings.ReplaceAll(tt.wantErr, dir+"/reconciler.env", path)
 			std, errw := stdioEnv(tt.env)
-			f, code := parseRun(std, []string{"--source", dir, "--env-file", path})
+			f, err := parseRun(std, []string{"--source", dir, "--env-file", path})
+			code := exitOK
+			if err != nil {
+				code = usageExit(f.fs, err, exitUsage)
+			}
 			switch {
-			case tt.wantErr == "" && code >= 0:
+			case tt.wantErr == "" && err != nil:
 				t.Fatalf("exit %d\n%s", code, errw)
 			case tt.wantErr == "":
 				if f.drift != "report" || f.envFile != path {
@@ -173,9 +163,9 @@ func TestEnvFileRule(t *testing.T) {
 func TestEnvFileFromEnvironment(t *testing.T) {
 	path := writeEnv(t, t.TempDir(), "RECONCILER_DRIFT=report\n")
 	std, errw := stdioEnv(map[string]string{"RECONCILER_ENV_FILE": path})
-	f, code := parseRun(std, []string{"--source", specDir(t)})
-	if code >= 0 || f.drift != "report" || f.envFile != path {
-		t.Fatalf("exit %d, --drift %v\n%s", code, f, errw)
+	f, err := parseRun(std, []string{"--source", specDir(t)})
+	if err != nil || f.drift != "report" || f.envFile != path {
+		t.Fatalf("%v, --drift %v\n%s", err, f, errw)
 	}
 }
 
@@ -188,9 +178,9 @@ func TestReloadRevertsRemovedSetting(t *testing.T) {
 	path := writeEnv(t, dir, "RECONCILER_ALLOW_MASS_CHANGE=true\nRECONCILER_DRIFT=report\n")
 	std, errw := stdioEnv(map[string]string{"RECONCILER_ALLOW_MASS_CHANGE": "true", "RECONCILER_DRIFT": "report"})
 	args := []string{"--source", specDir(t), "--env-file", path}
-	f, code := parseRun(std, args)
-	if code >= 0 {
-		t.Fatalf("start: exit %d\n%s", code, errw)
+	f, err := parseRun(std, args)
+	if err != nil {
+		t.Fatalf("start: %v\n%s", err, errw)
 	}
 	f.args = args
 	if !f.plan.gates.AllowMassChange || f.drift != "report" {
@@ -204,20 +194,55 @@ func TestReloadRevertsRemovedSetting(t *testing.T) {
 	if next.plan.gates.AllowMassChange {
 		t.Error("--allow-mass-change is still on after its line left the file")
 	}
-	if got := next.settings(); got.Gates != (diff.Gates{}) || got.Drift != reconcile.DriftReport {
-		t.Errorf("reloaded settings %+v, want no gate open and drift report", got)
+	got, err := reloadableOf(next)
+	if err != nil || got.loop.Gates != (diff.Gates{}) || got.loop.Drift != reconcile.DriftReport {
+		t.Errorf("reloaded settings %+v, %v; want no gate open and drift report", got, err)
 	}
 }
 
-// TestReloadableFlagsAreFlags catches a name in reloadable that is no flag
-// of run: the flag it meant would be restart-only without a word.
+// TestReloadReadsNoFile: the files the flags name (--preflight-ca-file,
+// the etcd password) are read at start and take effect on restart only: a
+// reload reads the environment file and nothing else, so a file gone
+// since the start does not fail it.
+func TestReloadReadsNoFile(t *testing.T) {
+	dir := t.TempDir()
+	ca := testpki.NewCA(t, "reload test CA")
+	password := writeEnv(t, t.TempDir(), "s3cret\n")
+	path := writeEnv(t, dir, "RECONCILER_DRIFT=report\n")
+	std, errw := stdioEnv(nil)
+	args := []string{"--source", specDir(t), "--env-file", path, "--preflight-ca-file", ca.File,
+		"--leader-election-etcd", "http://127.0.0.1:1", "--leader-election-key", "/k", "--etcd-username", "u", "--etcd-password-file", password}
+	f, err := parseRun(std, args)
+	if err != nil {
+		t.Fatalf("start: %v\n%s", err, errw)
+	}
+	if f.plan.pre.roots == nil || f.election.password != "s3cret" {
+		t.Fatalf("at start: roots %v, password %q; want both read", f.plan.pre.roots, f.election.password)
+	}
+	f.args = args
+	for _, gone := range []string{ca.File, password} {
+		if err := os.Remove(gone); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next, err := reparse(std, f)
+	if err != nil {
+		t.Fatalf("reload with the files gone: %v", err)
+	}
+	if next.plan.pre.roots != nil || next.election.password != "" {
+		t.Errorf("the reload read a file: roots %v, password %q", next.plan.pre.roots, next.election.password)
+	}
+}
+
+// TestReloadableFlagsAreFlags catches a name in reloadableFlags that is
+// no flag of run: the flag it meant would be restart-only without a word.
 func TestReloadableFlagsAreFlags(t *testing.T) {
 	var f runFlags
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	f.register(fs)
 	var got []string
 	fs.VisitAll(func(fl *flag.Flag) {
-		if reloadable(fl.Name) {
+		if slices.Contains(reloadableFlags(), fl.Name) {
 			got = append(got, fl.Name)
 		}
 	})
@@ -235,9 +260,9 @@ func TestRestartOnly(t *testing.T) {
 	path := writeEnv(t, dir, "RECONCILER_DRIFT=report\n")
 	std, errw := stdioEnv(nil)
 	args := []string{"--source", src, "--env-file", path}
-	f, code := parseRun(std, args)
-	if code >= 0 {
-		t.Fatalf("exit %d\n%s", code, errw)
+	f, err := parseRun(std, args)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errw)
 	}
 	f.args = args
 	writeEnv(t, dir, strings.Join([]string{
@@ -263,9 +288,9 @@ func TestNewestReloadWins(t *testing.T) {
 	path := writeEnv(t, dir, "RECONCILER_DRIFT=correct\n")
 	std, errw := stdioEnv(nil)
 	args := []string{"--source", specDir(t), "--env-file", path}
-	f, code := parseRun(std, args)
-	if code >= 0 {
-		t.Fatalf("exit %d\n%s", code, errw)
+	f, err := parseRun(std, args)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errw)
 	}
 	f.args = args
 	reg := prometheus.NewRegistry()

@@ -8,6 +8,9 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/sipops/reconciler/internal/envfile"
+	"github.com/sipops/reconciler/internal/suggest"
 )
 
 // envPrefix names the environment variable each flag falls back to:
@@ -70,9 +73,9 @@ func printDefaults(w io.Writer, fs *flag.FlagSet) {
 	})
 }
 
-// settings are the variables a command's flags fall back to: those of the
-// process environment, or of the daemon's --env-file.
-type settings struct {
+// variables are the variables a command's flags fall back to: those of
+// the process environment, or of the daemon's --env-file.
+type variables struct {
 	lookup func(name string) string
 	// vars are the RECONCILER_* names set, each of which must be a flag's;
 	// near are the other names set, each of which must not look like a
@@ -82,10 +85,10 @@ type settings struct {
 	lines      map[string]int // file only: where each name is set
 }
 
-// environment returns the settings of std's environment for the command
+// environment returns the variables of std's environment for the command
 // of fs. Without std.Environ the names cannot be listed and go unchecked.
-func environment(std Stdio, fs *flag.FlagSet) settings {
-	s := settings{lookup: std.Getenv}
+func environment(std Stdio, fs *flag.FlagSet) variables {
+	s := variables{lookup: std.Getenv}
 	if std.Environ == nil {
 		return s
 	}
@@ -104,15 +107,15 @@ func environment(std Stdio, fs *flag.FlagSet) settings {
 	return s
 }
 
-// fileSettings returns the settings of an environment file: every
+// fileVariables returns the variables of an environment file: every
 // RECONCILER_* key in it must be a flag of the command, and other keys
 // (AWS_* for systemd's EnvironmentFile=) must not look like a misspelling
 // of one.
-func fileSettings(path string, as []envAssignment) settings {
+func fileVariables(path string, as []envfile.Assignment) variables {
 	vars := map[string]string{}
-	s := settings{lookup: func(name string) string { return vars[name] }, file: path, lines: map[string]int{}}
+	s := variables{lookup: func(name string) string { return vars[name] }, file: path, lines: map[string]int{}}
 	for _, a := range as {
-		vars[a.key], s.lines[a.key] = a.value, a.line
+		vars[a.Key], s.lines[a.Key] = a.Value, a.Line
 	}
 	for _, name := range slices.Sorted(maps.Keys(vars)) {
 		switch {
@@ -127,7 +130,7 @@ func fileSettings(path string, as []envAssignment) settings {
 }
 
 // where says where the variable name is set, for messages.
-func (s settings) where(name string) string {
+func (s variables) where(name string) string {
 	if s.file == "" {
 		return "$" + name + " in the environment"
 	}
@@ -140,7 +143,7 @@ const maxTypo = 2
 
 // check returns an error naming every variable set that is not a flag of
 // fs, with the closest one that is.
-func (s settings) check(fs *flag.FlagSet) error {
+func (s variables) check(fs *flag.FlagSet) error {
 	var known []string
 	fs.VisitAll(func(f *flag.Flag) { known = append(known, envName(fs, f.Name)) })
 	var errs []error
@@ -149,7 +152,7 @@ func (s settings) check(fs *flag.FlagSet) error {
 			continue
 		}
 		msg := fmt.Sprintf("unknown setting %s: reconciler %s has no flag --%s", s.where(name), fs.Name(), flagOf(name))
-		switch c, d := closest(name, known); {
+		switch c, d := suggest.Closest(name, known); {
 		case c == "":
 		case d <= maxTypo+1:
 			msg += "; did you mean " + c + "?"
@@ -159,7 +162,7 @@ func (s settings) check(fs *flag.FlagSet) error {
 		errs = append(errs, errors.New(msg))
 	}
 	for _, name := range slices.Sorted(slices.Values(s.near)) {
-		if c, d := closest(name, known); c != "" && d <= maxTypo {
+		if c, d := suggest.Closest(name, known); c != "" && d <= maxTypo {
 			errs = append(errs, fmt.Errorf("unknown setting %s; did you mean %s?", s.where(name), c))
 		}
 	}
@@ -172,57 +175,39 @@ func flagOf(name string) string {
 	return strings.ToLower(strings.ReplaceAll(name, "_", "-"))
 }
 
-// closest returns the name of known nearest to name in edit distance, and
-// the distance; "" when known is empty.
-func closest(name string, known []string) (string, int) {
-	best, bestD := "", -1
-	for _, k := range known {
-		if d := editDistance(name, k); bestD < 0 || d < bestD {
-			best, bestD = k, d
-		}
-	}
-	return best, bestD
-}
-
-// editDistance is the Levenshtein distance of a and b, in bytes: the
-// names are ASCII.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
 // parse parses args, then gives each flag not set on the command line the
-// value of its environment variable, if set. It returns -1 to go on, exitOK
-// after -h, or usageCode on a bad flag, environment variable or argument.
-func parse(fs *flag.FlagSet, args []string, std Stdio, usageCode int) int {
-	return parseWith(fs, args, environment(std, fs), usageCode)
+// value of its environment variable, if set. Its errors are for
+// usageExit: flag.ErrHelp after -h, else a *usageError.
+func parse(fs *flag.FlagSet, args []string, std Stdio) error {
+	return parseWith(fs, args, environment(std, fs))
 }
 
-// parseWith is parse with the settings s: the variables set must all be
-// flags of fs, and each flag not set on the command line takes the value
-// of its variable, if set and not empty.
-func parseWith(fs *flag.FlagSet, args []string, s settings, usageCode int) int {
-	if code := parseFlags(fs, args, usageCode); code >= 0 {
-		return code
+// parsing is parse as a step of inOrder.
+func parsing(fs *flag.FlagSet, args []string, std Stdio) func() error {
+	return func() error { return parse(fs, args, std) }
+}
+
+// inOrder runs each step until one fails, and returns its error: the
+// parsing of a command's flags, then their checks, then the reading of
+// the files they name, each only if the one before it succeeded.
+func inOrder(steps ...func() error) error {
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parseWith is parse with the variables s: those set must all be flags of
+// fs, and each flag not set on the command line takes the value of its
+// variable, if set and not empty.
+func parseWith(fs *flag.FlagSet, args []string, s variables) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if err := s.check(fs); err != nil {
-		fmt.Fprintf(fs.Output(), "%s: %v\nRun 'reconciler %s -h' for the flags and their variables.\n", fs.Name(), indentLines(err), fs.Name())
-		return usageCode
+		return &usageError{msg: indentLines(err), hint: "Run 'reconciler " + fs.Name() + " -h' for the flags and their variables."}
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
@@ -234,24 +219,14 @@ func parseWith(fs *flag.FlagSet, args []string, s settings, usageCode int) int {
 			return
 		}
 		if err := fs.Set(f.Name, v); err != nil {
-			bad = fmt.Errorf("invalid value %q for %s: %w", v, s.where(name), err)
+			bad = &usageError{msg: fmt.Sprintf("invalid value %q for %s: %v", v, s.where(name), err)}
 		}
 	})
-	if bad != nil {
-		fmt.Fprintf(fs.Output(), "%s: %v\n", fs.Name(), bad)
-		return usageCode
-	}
-	return -1
+	return bad
 }
 
 // indentLines puts every line of err after the first on a line of its own,
 // indented, so that several errors read as a list.
 func indentLines(err error) string {
 	return strings.ReplaceAll(err.Error(), "\n", "\n  ")
-}
-
-// usageErrorf reports a bad combination of flags and returns code.
-func usageErrorf(fs *flag.FlagSet, code int, format string, args ...any) int {
-	fmt.Fprintf(fs.Output(), "%s: %s\nRun 'reconciler %s -h' for help.\n", fs.Name(), fmt.Sprintf(format, args...), fs.Name())
-	return code
 }

@@ -37,14 +37,14 @@ func (f *importFlags) register(fs *flag.FlagSet) {
 	f.log.register(fs)
 }
 
-func (f *importFlags) check() string {
+func (f *importFlags) check() error {
 	switch {
 	case len(f.regions) == 0:
-		return "--region is required"
+		return errors.New("--region is required")
 	case f.out == "":
-		return "--out is required"
+		return errors.New("--out is required")
 	case f.maxRoutes < 1 || f.maxRoutes > schema.APIMaxRoutes:
-		return fmt.Sprintf("--max-routes %d out of range 1..%d", f.maxRoutes, schema.APIMaxRoutes)
+		return fmt.Errorf("--max-routes %d out of range 1..%d", f.maxRoutes, schema.APIMaxRoutes)
 	}
 	return cmp.Or(f.api.check(), f.log.check())
 }
@@ -72,11 +72,8 @@ func runImport(ctx context.Context, std Stdio, args []string) int {
 			"saying what must change, and named on stderr.\n"+
 			"Exit 0 when every connector was imported as a valid spec, 1 otherwise, 2 on bad usage.")
 	f.register(fs)
-	if code := parse(fs, args, std, exitUsage); code >= 0 {
-		return code
-	}
-	if msg := f.check(); msg != "" {
-		return usageErrorf(fs, exitUsage, "%s", msg)
+	if err := inOrder(parsing(fs, args, std), f.check); err != nil {
+		return usageExit(fs, err, exitUsage)
 	}
 	if err := importSpecs(ctx, std, &f); err != nil {
 		return failed(std, "import", err)

@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -42,31 +43,31 @@ func (e *electionFlags) register(fs *flag.FlagSet) {
 func (e *electionFlags) enabled() bool { return e.etcd != "" }
 
 // check validates the flags, before the files are read.
-func (e *electionFlags) check() string {
+func (e *electionFlags) check() error {
 	if !e.enabled() {
 		if e.key != "" || e.identity != "" || e.ttl != leader.DefaultTTL || e.caFile != "" || e.certFile != "" ||
 			e.keyFile != "" || e.username != "" || e.passwordFile != "" {
-			return "--leader-election-* and --etcd-* need --leader-election-etcd; without it this daemon would write alongside the others"
+			return errors.New("--leader-election-* and --etcd-* need --leader-election-etcd; without it this daemon would write alongside the others")
 		}
-		return ""
+		return nil
 	}
 	var err error
 	if e.endpoints, err = leader.ParseEndpoints(e.etcd); err != nil {
-		return "--leader-election-etcd: " + err.Error()
+		return fmt.Errorf("--leader-election-etcd: %w", err)
 	}
 	switch {
 	case e.key == "":
-		return "--leader-election-key is required with --leader-election-etcd: every daemon of one fleet uses the same key"
+		return errors.New("--leader-election-key is required with --leader-election-etcd: every daemon of one fleet uses the same key")
 	case leader.CheckTTL(e.ttl) != nil:
-		return "--leader-election-ttl: " + leader.CheckTTL(e.ttl).Error()
+		return fmt.Errorf("--leader-election-ttl: %w", leader.CheckTTL(e.ttl))
 	case (e.certFile == "") != (e.keyFile == ""):
-		return "--etcd-cert-file and --etcd-key-file go together"
+		return errors.New("--etcd-cert-file and --etcd-key-file go together")
 	case (e.username == "") != (e.passwordFile == ""):
-		return "--etcd-username and --etcd-password-file go together"
+		return errors.New("--etcd-username and --etcd-password-file go together")
 	case !leader.Secure(e.endpoints) && (e.caFile != "" || e.certFile != ""):
-		return "--etcd-ca-file, --etcd-cert-file and --etcd-key-file need https:// endpoints in --leader-election-etcd"
+		return errors.New("--etcd-ca-file, --etcd-cert-file and --etcd-key-file need https:// endpoints in --leader-election-etcd")
 	}
-	return ""
+	return nil
 }
 
 // files lists the flags that name files, for expansion.
@@ -75,25 +76,26 @@ func (e *electionFlags) files() []*string {
 }
 
 // load reads the TLS files and the password; a file that cannot be read is
-// a usage error, as a bad flag is.
-func (e *electionFlags) load() string {
+// a usage error, as a bad flag is. A reload does not read them again: they
+// take effect on restart only.
+func (e *electionFlags) load() error {
 	if !e.enabled() {
-		return ""
+		return nil
 	}
 	var err error
 	if e.tls, err = e.loadTLS(); err != nil {
-		return err.Error()
+		return err
 	}
 	if e.passwordFile != "" {
 		b, err := os.ReadFile(filepath.Clean(e.passwordFile))
 		if err != nil {
-			return fmt.Sprintf("read --etcd-password-file: %v", err)
+			return fmt.Errorf("read --etcd-password-file: %w", err)
 		}
 		if e.password = strings.TrimRight(string(b), "\r\n"); e.password == "" {
-			return fmt.Sprintf("--etcd-password-file %s is empty", e.passwordFile)
+			return fmt.Errorf("--etcd-password-file %s is empty", e.passwordFile)
 		}
 	}
-	return ""
+	return nil
 }
 
 // loadTLS returns the TLS configuration of https endpoints; nil for http.

@@ -21,14 +21,12 @@ func (l *logFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&l.format, "log-format", "auto", "log `FORMAT`: text, json, or auto (text on a terminal, else json)")
 }
 
-func (l *logFlags) check() string {
+func (l *logFlags) check() error {
 	if l.format != "auto" && l.format != "text" && l.format != "json" {
-		return fmt.Sprintf("--log-format %q: want text, json or auto", l.format)
+		return fmt.Errorf("--log-format %q: want text, json or auto", l.format)
 	}
-	if _, err := l.parseLevel(); err != nil {
-		return err.Error()
-	}
-	return ""
+	_, err := l.parseLevel()
+	return err
 }
 
 // parseLevel returns the level --log-level names.

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/sipops/reconciler/internal/gittest"
-	"github.com/sipops/reconciler/internal/statuspage/pagetest"
+	"github.com/sipops/reconciler/internal/statusview/pagetest"
 )
 
 // pageSpec names the simulator's two connectors, splitting the first one's

@@ -37,9 +37,12 @@ func (p *planFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&p.gates.AllowTrafficLoss, "allow-traffic-loss", false, "allow a plan that disables, removes or empties the top priority of a connector's origination")
 }
 
-func (p *planFlags) check() string {
+func (p *planFlags) check() error {
 	return cmp.Or(p.spec.check(), p.api.check(), p.log.check(), p.pre.check())
 }
+
+// load reads the files the flags name (--preflight-ca-file).
+func (p *planFlags) load() error { return p.pre.load() }
 
 // planned is the outcome of the steps plan and apply share.
 type planned struct {
@@ -129,11 +132,8 @@ func runPlan(ctx context.Context, std Stdio, args []string) int {
 	fs := newFlags(std, "plan", "--source DIR [flags]",
 		"Show what apply would change. Reads the live state; never writes.\nExit 0 when in sync, 2 when changes are pending, 1 on an error, a refused plan or bad usage.")
 	f.register(fs)
-	if code := parse(fs, args, std, exitFailure); code >= 0 {
-		return code
-	}
-	if msg := cmp.Or(requireSource(f.spec.source), f.check()); msg != "" {
-		return usageErrorf(fs, exitFailure, "%s", msg)
+	if err := inOrder(parsing(fs, args, std), f.spec.requireSource, f.check, f.load); err != nil {
+		return usageExit(fs, err, exitFailure)
 	}
 	p, err := makePlan(ctx, std, &f)
 	if err != nil {

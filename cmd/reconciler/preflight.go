@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"flag"
+	"fmt"
 	"time"
 
 	"github.com/sipops/reconciler/internal/diff"
@@ -19,7 +21,7 @@ type preflightFlags struct {
 	caFile  string
 
 	// roots are the system's authorities plus those of caFile, read by
-	// check; nil without caFile.
+	// load; nil without caFile.
 	roots *x509.CertPool
 }
 
@@ -29,23 +31,29 @@ func (p *preflightFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.caFile, "preflight-ca-file", "", "PEM `FILE` of CA certificates trusted, besides the system's, for the TLS routes of connectors that require encryption")
 }
 
-// check validates the flags and reads --preflight-ca-file.
-func (p *preflightFlags) check() string {
+// check validates the flags.
+func (p *preflightFlags) check() error {
 	if _, err := reconcile.ParsePreflightMode(p.mode); err != nil {
-		return "--" + err.Error()
+		return errors.New("--" + err.Error())
 	}
 	if p.timeout <= 0 {
-		return "--preflight-timeout must be positive"
+		return errors.New("--preflight-timeout must be positive")
 	}
+	return nil
+}
+
+// load reads --preflight-ca-file; a file that cannot be read is a usage
+// error, as a bad flag is. A reload does not read it again.
+func (p *preflightFlags) load() error {
 	if p.caFile == "" {
-		return ""
+		return nil
 	}
 	roots, err := preflight.LoadRoots(p.caFile)
 	if err != nil {
-		return "--preflight-ca-file: " + err.Error()
+		return fmt.Errorf("--preflight-ca-file: %w", err)
 	}
 	p.roots = roots
-	return ""
+	return nil
 }
 
 // setup makes engine check routes as the flags say. observe, if not nil,
@@ -53,7 +61,7 @@ func (p *preflightFlags) check() string {
 func (p *preflightFlags) setup(engine *reconcile.Engine, observe func(ok bool)) {
 	mode, err := reconcile.ParsePreflightMode(p.mode)
 	if err != nil || mode == reconcile.PreflightOff {
-		return // check() refused a bad mode already
+		return // check refused a bad mode already
 	}
 	engine.SetPreflight(mode, func(ctx context.Context, targets []preflight.Target) map[preflight.Target]diff.Preflight {
 		c := preflight.New(p.timeout) // a fresh cache per plan

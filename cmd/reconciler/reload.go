@@ -4,11 +4,59 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"log/slog"
+	"slices"
 	"strings"
 	"sync/atomic"
 
 	"github.com/sipops/reconciler/internal/reconcile"
 )
+
+// reloadable is what a reload (SIGHUP) changes in the running daemon, and
+// the one list of the flags it is made of (reloadableFlags): the drift
+// mode and interval and the --allow-* gates, which the loop takes, and the
+// log level, which the logger takes. Every other flag of run keeps the
+// value it had at start until a restart, and a reload that finds one
+// changed names it in the log.
+type reloadable struct {
+	loop     reconcile.Settings
+	logLevel slog.Level
+}
+
+// reloadableFlags names the flags of run a reload applies, those
+// reloadableOf reads, and nothing else.
+func reloadableFlags() []string {
+	return []string{"allow-mass-change", "allow-traffic-loss", "drift", "drift-interval", "log-level"}
+}
+
+// reloadableOf returns the reloadable settings of r, parsed and checked.
+func reloadableOf(r *runFlags) (reloadable, error) {
+	level, err := r.plan.log.parseLevel()
+	if err != nil {
+		return reloadable{}, err
+	}
+	return reloadable{
+		loop:     reconcile.Settings{DriftInterval: r.driftInterval, Drift: reconcile.DriftMode(r.drift), Gates: r.plan.gates},
+		logLevel: level,
+	}, nil
+}
+
+// restartOnly names, as --flag and in order, the flags that are not
+// reloadable and whose value differs between r, the running daemon's, and
+// o: they keep r's value until a restart.
+func (r *runFlags) restartOnly(o *runFlags) []string {
+	if r.fs == nil || o.fs == nil {
+		return nil
+	}
+	var changed []string
+	r.fs.VisitAll(func(f *flag.Flag) {
+		g := o.fs.Lookup(f.Name)
+		if !slices.Contains(reloadableFlags(), f.Name) && g != nil && g.Value.String() != f.Value.String() {
+			changed = append(changed, "--"+f.Name)
+		}
+	})
+	return changed
+}
 
 // forwardReloads turns each SIGHUP into a reload: the flags are parsed
 // again with the environment file re-read, the settings a running daemon
@@ -59,26 +107,25 @@ func replaceQueued(reload chan reconcile.Reload, r reconcile.Reload) {
 	}
 }
 
-// reload parses the daemon's command line again, re-reading the
-// environment file, and returns the reload for the loop: its settings,
-// and the log level and the metric to set once they are in force (newest
-// says whether this is still the newest reload). On an error nothing
-// changes but the loop still sweeps, as SIGHUP asks.
+// reload parses the daemon's command line and environment file again,
+// once, and returns the reload for the loop: the reloadable settings, and
+// the log level and the metric to swap in once the loop has put them in
+// force (newest says whether this is still the newest reload). On an
+// error nothing changes but the loop still sweeps, as SIGHUP asks.
 func (d *daemon) reload(newest func() bool) (reconcile.Reload, error) {
 	next, err := reparse(d.std, d.flags)
 	if err != nil {
 		return reconcile.Reload{}, err
 	}
-	level, err := next.plan.log.parseLevel()
+	r, err := reloadableOf(next)
 	if err != nil {
 		return reconcile.Reload{}, err
 	}
 	if changed := d.flags.restartOnly(next); len(changed) > 0 {
 		d.log.Warn("reload: these settings changed but only a restart applies them", "flags", strings.Join(changed, " "))
 	}
-	s := next.settings()
-	return reconcile.Reload{Settings: &s, Applied: func() {
-		d.flags.plan.log.current.Set(level)
+	return reconcile.Reload{Settings: &r.loop, Applied: func() {
+		d.flags.plan.log.current.Set(r.logLevel)
 		if newest() {
 			d.m.SetReloadSuccessful(true)
 		}
@@ -86,36 +133,15 @@ func (d *daemon) reload(newest func() bool) (reconcile.Reload, error) {
 }
 
 // reparse parses the daemon's command line again, re-reading the
-// environment file. Its usage messages become the error.
+// environment file (parseReload). What it has to say about bad usage
+// becomes the error.
 func reparse(std Stdio, f *runFlags) (*runFlags, error) {
 	var msgs strings.Builder
 	std.Err = &msgs
-	next, code := reparseRun(std, f.args)
-	if code >= 0 {
+	next, err := parseReload(std, f.args)
+	if err != nil {
+		usageExit(next.fs, err, exitUsage)
 		return nil, errors.New(strings.TrimSpace(msgs.String()))
 	}
 	return next, nil
-}
-
-// settings are the values of the reloadable flags but --log-level, which
-// the logger takes.
-func (r *runFlags) settings() reconcile.Settings {
-	return reconcile.Settings{DriftInterval: r.driftInterval, Drift: reconcile.DriftMode(r.drift), Gates: r.plan.gates}
-}
-
-// restartOnly names, as --flag and in order, the flags that are not
-// reloadable and whose value differs between r, the running daemon's, and
-// o: they keep r's value until a restart.
-func (r *runFlags) restartOnly(o *runFlags) []string {
-	if r.fs == nil || o.fs == nil {
-		return nil
-	}
-	var changed []string
-	r.fs.VisitAll(func(f *flag.Flag) {
-		g := o.fs.Lookup(f.Name)
-		if !reloadable(f.Name) && g != nil && g.Value.String() != f.Value.String() {
-			changed = append(changed, "--"+f.Name)
-		}
-	})
-	return changed
 }

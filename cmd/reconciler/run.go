@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -21,13 +20,13 @@ import (
 	"github.com/sipops/reconciler/internal/sandbox"
 	"github.com/sipops/reconciler/internal/sdnotify"
 	"github.com/sipops/reconciler/internal/source"
-	"github.com/sipops/reconciler/internal/statuspage"
+	"github.com/sipops/reconciler/internal/statusview"
 )
 
 func runRun(ctx context.Context, std Stdio, args []string) int {
-	f, code := parseRun(std, args)
-	if code >= 0 {
-		return code
+	f, err := parseRun(std, args)
+	if err != nil {
+		return usageExit(f.fs, err, exitUsage)
 	}
 	f.args = args
 	if err := runDaemon(ctx, std, f); err != nil {
@@ -152,7 +151,7 @@ func (d *daemon) newServer(reg *prometheus.Registry) (*httpapi.Server, error) {
 	}
 	return httpapi.NewServer(httpapi.ServerOptions{
 		Addr: d.flags.listen, Gatherer: reg, Status: func() any { return d.loop.Overview() }, Ready: d.loop.Ready,
-		Page:          statuspage.New(d.loop.Overview, 10*time.Second),
+		Page:          statusview.New(d.loop.Overview, 10*time.Second),
 		WebhookSecret: secret, OnWebhook: d.src.poke, Logger: d.log.With("component", "http"),
 	})
 }
@@ -233,33 +232,10 @@ func (d *daemon) notifyFailed(err error) {
 // A standby is ready once it has validated a revision it can take over with.
 func (d *daemon) reportPass(o reconcile.Overview) {
 	if o.Ready {
-		d.notifyFailed(d.notify.Ready(passStatus(o)))
+		d.notifyFailed(d.notify.Ready(statusview.Line(o)))
 	} else {
-		d.notifyFailed(d.notify.Status(passStatus(o)))
+		d.notifyFailed(d.notify.Status(statusview.Line(o)))
 	}
-}
-
-// passStatus is the STATUS= line of systemd.
-func passStatus(o reconcile.Overview) string {
-	if e := o.Election; e != nil && !e.Leading {
-		rev, leader := "none", cmp.Or(e.Leader, "unknown")
-		if o.Validated != nil {
-			rev = shortRev(o.Validated.ID)
-		}
-		return fmt.Sprintf("standby, leader %s: revision %s validated", leader, rev)
-	}
-	rev := "none"
-	if o.LastGood != nil {
-		rev = shortRev(o.LastGood.ID)
-	}
-	return fmt.Sprintf("revision %s: %d in sync, %d drifted, %d failed, %d pending, %d suspended", rev,
-		o.Counts[reconcile.StateInSync], o.Counts[reconcile.StateDrifted], o.Counts[reconcile.StateFailed], o.Counts[reconcile.StatePending],
-		o.Counts[reconcile.StateSuspended])
-}
-
-func shortRev(r string) string {
-	r = strings.TrimPrefix(r, "sha256:")
-	return r[:min(len(r), 12)]
 }
 
 // readSecret reads a secret file; "" means none.

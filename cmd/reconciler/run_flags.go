@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sipops/reconciler/internal/chime"
+	"github.com/sipops/reconciler/internal/envfile"
 	"github.com/sipops/reconciler/internal/httpapi"
 	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/source"
@@ -41,13 +42,15 @@ type runFlags struct {
 	onListen func(addr string)
 	// args is the command line, parsed again on reload.
 	args []string
-	// fs holds the flags once parsed: a reload compares their values.
+	// fs holds the flags: a reload compares their values.
 	fs *flag.FlagSet
 }
 
 // parseRun parses the daemon's flags at start: the command line first, then
 // the RECONCILER_* settings of --env-file if one is given, else of the
-// process environment.
+// process environment; then it checks them and reads the files they name
+// (the etcd TLS files and password, --preflight-ca-file). It returns the
+// flags with their flag set even with an error, for usageExit.
 //
 // With --env-file the file is the one source of the RECONCILER_* settings,
 // read again on every reload: a setting removed from the file reverts to
@@ -56,18 +59,25 @@ type runFlags struct {
 // (systemd's EnvironmentFile= loads the same file, for the AWS_* variables
 // the SDK reads), every RECONCILER_* variable of the environment must be
 // in the file, with the same value, at start.
-func parseRun(std Stdio, args []string) (*runFlags, int) {
-	return parseRunFrom(std, args, true)
+func parseRun(std Stdio, args []string) (*runFlags, error) {
+	f, err := parseRunFlags(std, args, true)
+	if err != nil {
+		return f, err
+	}
+	f.expandFiles(std.Getenv)
+	return f, inOrder(f.election.load, f.plan.load)
 }
 
-// reparseRun parses the daemon's flags again on reload: the command line,
-// then --env-file read anew. The process environment does not change while
-// the daemon runs, so it is not read for settings, nor checked again.
-func reparseRun(std Stdio, args []string) (*runFlags, int) {
-	return parseRunFrom(std, args, false)
+// parseReload parses the daemon's flags again on reload, once: the
+// command line, then --env-file read anew, and checks them. It reads no
+// file the flags name: those settings take effect on restart only. The
+// process environment does not change while the daemon runs, so it is not
+// read for settings, nor checked again.
+func parseReload(std Stdio, args []string) (*runFlags, error) {
+	return parseRunFlags(std, args, false)
 }
 
-func parseRunFrom(std Stdio, args []string, start bool) (*runFlags, int) {
+func parseRunFlags(std Stdio, args []string, start bool) (*runFlags, error) {
 	f := &runFlags{}
 	fs := newFlags(std, "run", "--source DIR | --git-url URL [flags]",
 		"Run the daemon: apply each new revision of the specs, sweep for drift, export metrics.\n"+
@@ -76,33 +86,24 @@ func parseRunFrom(std Stdio, args []string, start bool) (*runFlags, int) {
 			"With --leader-election-etcd, of the daemons sharing --leader-election-key only the one holding the lease\n"+
 			"writes; the others validate each revision and take over when it goes (SIGTERM resigns at once).")
 	f.register(fs)
-	env := environment(std, fs)
+	f.fs = fs
+	vars := environment(std, fs)
 	if path := envFileArg(std, args); path != "" {
-		file, err := readEnvFile(path)
+		file, err := envfile.Read(path)
 		if err != nil {
-			fmt.Fprintf(std.Err, "run: %v\n", err)
-			return nil, exitUsage
+			return f, &usageError{msg: err.Error()}
 		}
-		fenv := fileSettings(path, file)
-		if err := checkEnvFile(fs, env, fenv, start); err != nil {
-			fmt.Fprintf(std.Err, "run: %v\n", indentLines(err))
-			return nil, exitUsage
+		fvars := fileVariables(path, file)
+		if err := checkEnvFile(fs, vars, fvars, start); err != nil {
+			return f, &usageError{msg: indentLines(err)}
 		}
-		env = fenv
+		vars = fvars
 		f.envFile = path
 	}
-	if code := parseWith(fs, args, env, exitUsage); code >= 0 {
-		return nil, code
+	if err := parseWith(fs, args, vars); err != nil {
+		return f, err
 	}
-	f.fs = fs
-	if msg := f.check(); msg != "" {
-		return nil, usageErrorf(fs, exitUsage, "%s", msg)
-	}
-	f.expandFiles(std.Getenv)
-	if msg := f.election.load(); msg != "" {
-		return nil, usageErrorf(fs, exitUsage, "%s", msg)
-	}
-	return f, -1
+	return f, f.check()
 }
 
 // envFileArg returns the --env-file of args, else $RECONCILER_ENV_FILE:
@@ -123,7 +124,7 @@ func envFileArg(std Stdio, args []string) string {
 // environment's at start: every RECONCILER_* variable of the environment
 // must be a flag, and be in the file with the same value. The file must
 // not name itself.
-func checkEnvFile(fs *flag.FlagSet, env, file settings, start bool) error {
+func checkEnvFile(fs *flag.FlagSet, env, file variables, start bool) error {
 	var errs []error
 	if slices.Contains(file.vars, envPrefix+"ENV_FILE") {
 		errs = append(errs, fmt.Errorf("%s: the file cannot name itself; give --env-file on the command line", file.where(envPrefix+"ENV_FILE")))
@@ -133,7 +134,7 @@ func checkEnvFile(fs *flag.FlagSet, env, file settings, start bool) error {
 	}
 	// The environment's own unknown names; those it shares with the file
 	// parseWith reports, with their line.
-	only := settings{lookup: env.lookup}
+	only := variables{lookup: env.lookup}
 	for _, name := range env.vars {
 		if !slices.Contains(file.vars, name) {
 			only.vars = append(only.vars, name)
@@ -185,20 +186,6 @@ func (r *runFlags) register(fs *flag.FlagSet) {
 	r.control.register(fs)
 }
 
-// reloadable says which flags of the daemon a reload (SIGHUP) applies: the
-// drift mode and interval, the --allow-* gates and the log level
-// (settings, and reload in reload.go). A reload compares every other flag
-// with the value the daemon started with and logs by name those that
-// changed: only a restart applies them. A flag the running daemon can take
-// a new value of is declared here, and nowhere else.
-func reloadable(name string) bool {
-	switch name {
-	case "drift", "drift-interval", "allow-mass-change", "allow-traffic-loss", "log-level":
-		return true
-	}
-	return false
-}
-
 // stall is how long the loop may go without progress before the watchdog
 // stops pinging: longer than an API call may take with all its attempts
 // (chime.DefaultCallTimeout), than an evaluation (--spec-timeout) and than
@@ -207,23 +194,20 @@ func (r *runFlags) stall() time.Duration {
 	return max(chime.DefaultCallTimeout, r.specTimeout, r.plan.pre.timeout) + time.Minute
 }
 
-func (r *runFlags) check() string {
+func (r *runFlags) check() error {
 	switch {
 	case (r.plan.spec.source == "") == (r.gitURL == ""):
-		return "give exactly one of --source and --git-url"
+		return errors.New("give exactly one of --source and --git-url")
 	case r.drift != string(reconcile.DriftCorrect) && r.drift != string(reconcile.DriftReport):
-		return fmt.Sprintf("--drift %q: want correct or report", r.drift)
+		return fmt.Errorf("--drift %q: want correct or report", r.drift)
 	case r.driftInterval < time.Second || r.gitInterval < time.Second:
-		return "--drift-interval and --git-interval must be at least 1s"
+		return errors.New("--drift-interval and --git-interval must be at least 1s")
 	case r.shutdownTimeout <= 0 || r.specTimeout <= 0:
-		return "--shutdown-timeout and --spec-timeout must be positive"
+		return errors.New("--shutdown-timeout and --spec-timeout must be positive")
 	case r.specMemory < 64:
-		return "--spec-memory must be at least 64 MiB"
+		return errors.New("--spec-memory must be at least 64 MiB")
 	}
-	if msg := r.election.check(); msg != "" {
-		return msg
-	}
-	return r.plan.check()
+	return cmp.Or(r.election.check(), r.plan.check())
 }
 
 // expandFiles expands $CREDENTIALS_DIRECTORY and $STATE_DIRECTORY in the
@@ -243,16 +227,9 @@ func (r *runFlags) expandFiles(getenv func(string) string) {
 // state returns the state directory, created with mode 0700: it holds the
 // clone of a possibly private repository.
 func (r *runFlags) state(getenv func(string) string) (string, error) {
-	dir := r.stateDir
-	if dir == "" {
-		dir = getenv("STATE_DIRECTORY")
-	}
-	if dir == "" {
-		cache, err := os.UserCacheDir()
-		if err != nil {
-			return "", fmt.Errorf("no --state-dir and no cache directory: %w", err)
-		}
-		dir = filepath.Join(cache, "reconciler")
+	dir, err := stateDirOf(r.stateDir, getenv)
+	if err != nil {
+		return "", err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("create state directory: %w", err)
@@ -261,4 +238,18 @@ func (r *runFlags) state(getenv func(string) string) (string, error) {
 		return "", fmt.Errorf("state directory: %w", err)
 	}
 	return dir, nil
+}
+
+// stateDirOf is the daemon's state directory: flag (--state-dir), else
+// $STATE_DIRECTORY as systemd sets it, else the user's cache directory.
+// The daemon and the commands that look for its socket agree on it.
+func stateDirOf(flag string, getenv func(string) string) (string, error) {
+	if dir := cmp.Or(flag, getenv("STATE_DIRECTORY")); dir != "" {
+		return dir, nil
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no --state-dir and no cache directory: %w", err)
+	}
+	return filepath.Join(cache, "reconciler"), nil
 }

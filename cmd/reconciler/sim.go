@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -64,9 +65,9 @@ func parseCredentials(s string) (map[string]string, error) {
 	return keys, nil
 }
 
-// parseSimFlags returns the config, or an exit code >= 0 when the command
-// must stop (after -h, or a usage error).
-func parseSimFlags(std Stdio, args []string) (simConfig, int) {
+// parseSimFlags returns the config; its errors are for usageExit on the
+// flag set it returns.
+func parseSimFlags(std Stdio, args []string) (simConfig, *flag.FlagSet, error) {
 	var c simConfig
 	fs := newFlags(std, "sim", "[flags]", "Serve a simulated Chime SDK Voice API on loopback; the first stdout line is its base URL.")
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:0", "`address` to serve on; loopback by default, port 0 picks a free port")
@@ -86,20 +87,19 @@ func parseSimFlags(std Stdio, args []string) (simConfig, int) {
 	fs.IntVar(&c.opts.RouteQuota, "route-quota", sim.DefaultRouteQuota, "the account's origination routes per connector, `N` 1..20: a Put with more is refused")
 	fs.TextVar(&c.opts.Unconfigured, "unconfigured", sim.UnconfiguredEmpty, "how Get and Delete answer for an origination or emergency calling configuration not set, `mode` empty (200 {}, 204) or notfound (404)")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "`level` of logs on stderr: debug (every request), info, warn, error")
-	if code := parse(fs, args, std, exitUsage); code >= 0 {
-		return c, code
+	if err := parse(fs, args, std); err != nil {
+		return c, fs, err
 	}
 	if err := c.validate(); err != nil {
-		fmt.Fprintf(std.Err, "sim: %v\n", err)
-		return c, exitUsage
+		return c, fs, &usageError{msg: err.Error()}
 	}
-	return c, -1
+	return c, fs, nil
 }
 
 func runSim(ctx context.Context, std Stdio, args []string) int {
-	cfg, code := parseSimFlags(std, args)
-	if code >= 0 {
-		return code
+	cfg, fs, err := parseSimFlags(std, args)
+	if err != nil {
+		return usageExit(fs, err, exitUsage)
 	}
 	log := slog.New(slog.NewTextHandler(std.Err, &slog.HandlerOptions{Level: cfg.logLevel})).With("component", "sim")
 	cfg.opts.Logger = log

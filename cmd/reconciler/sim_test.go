@@ -177,10 +177,10 @@ func TestSimFlags(t *testing.T) {
 	for _, tt := range tests {
 		var stderr lockedBuffer
 		std := Stdio{Out: io.Discard, Err: &stderr, Getenv: func(k string) string { return tt.env[k] }}
-		cfg, code := parseSimFlags(std, tt.args)
+		cfg, _, err := parseSimFlags(std, tt.args)
 		got := cfg.opts
-		if code != -1 || got.RouteQuota != tt.want.RouteQuota || got.Unconfigured != tt.want.Unconfigured || !maps.Equal(got.Credentials, tt.want.Credentials) {
-			t.Errorf("sim %v (env %v): got exit %d, %+v; want %+v; stderr:\n%s", tt.args, tt.env, code, got, tt.want, stderr.String())
+		if err != nil || got.RouteQuota != tt.want.RouteQuota || got.Unconfigured != tt.want.Unconfigured || !maps.Equal(got.Credentials, tt.want.Credentials) {
+			t.Errorf("sim %v (env %v): got %v, %+v; want %+v; stderr:\n%s", tt.args, tt.env, err, got, tt.want, stderr.String())
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 
@@ -28,27 +29,30 @@ func (s *specFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.output, "output", "text", "output `FORMAT`: "+formats)
 }
 
-// check validates the flags and returns a usage problem, or "". Whether
-// --source is required is the command's business.
-func (s *specFlags) check() string {
+// check validates the flags. Whether --source is required is the
+// command's business.
+func (s *specFlags) check() error {
 	switch {
 	case s.maxRoutes < 1 || s.maxRoutes > schema.APIMaxRoutes:
-		return fmt.Sprintf("--max-routes %d out of range 1..%d", s.maxRoutes, schema.APIMaxRoutes)
+		return fmt.Errorf("--max-routes %d out of range 1..%d", s.maxRoutes, schema.APIMaxRoutes)
 	case s.output == "markdown" && s.markdown:
 	case s.output != "text" && s.output != "json":
 		if s.markdown {
-			return fmt.Sprintf("--output %q: want text, json or markdown", s.output)
+			return fmt.Errorf("--output %q: want text, json or markdown", s.output)
 		}
-		return fmt.Sprintf("--output %q: want text or json", s.output)
+		return fmt.Errorf("--output %q: want text or json", s.output)
 	}
-	return ""
+	return nil
 }
 
-func requireSource(dir string) string {
-	if dir == "" {
-		return "--source is required"
+// errNoSource is a command that reads a spec given none.
+var errNoSource = errors.New("--source is required")
+
+func (s *specFlags) requireSource() error {
+	if s.source == "" {
+		return errNoSource
 	}
-	return ""
+	return nil
 }
 
 func (s *specFlags) options() schema.LoadOptions {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,11 +15,8 @@ func runValidate(_ context.Context, std Stdio, args []string) int {
 	fs := newFlags(std, "validate", "--source DIR [flags]",
 		"Check a spec directory against the schema. Nothing is read from or written to AWS.\nExit 0 when valid (warnings are printed), 1 when invalid, 2 on bad usage.")
 	f.register(fs)
-	if code := parse(fs, args, std, exitUsage); code >= 0 {
-		return code
-	}
-	if msg := cmp.Or(requireSource(f.source), f.check()); msg != "" {
-		return usageErrorf(fs, exitUsage, "%s", msg)
+	if err := inOrder(parsing(fs, args, std), f.requireSource, f.check); err != nil {
+		return usageExit(fs, err, exitUsage)
 	}
 	spec, err := schema.LoadDir(f.source, f.options())
 	var inv *schema.InvalidError

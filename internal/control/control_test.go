@@ -3,6 +3,7 @@ package control
 import (
 	"context"
 	"errors"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -88,8 +89,8 @@ func (f *fakeLoop) Overview() reconcile.Overview {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	o := reconcile.Overview{Source: "dir /srv/specs", Counts: map[reconcile.ConnectorState]int{reconcile.StateSuspended: len(f.sus)}}
-	for _, s := range f.sus {
-		o.Suspensions = append(o.Suspensions, s)
+	for _, k := range slices.Sorted(maps.Keys(f.sus)) {
+		o.Suspensions = append(o.Suspensions, f.sus[k])
 	}
 	return o
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/sipops/reconciler/internal/atomicfile"
 	"github.com/sipops/reconciler/internal/reconcile"
 )
 
@@ -68,40 +69,5 @@ func (f *SuspensionFile) Save(ss []reconcile.Suspension) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(f.path, append(b, '\n'))
-}
-
-// writeAtomic writes b to a temporary file next to path, mode 0600, syncs
-// it, renames it over path and syncs the directory, so that the rename
-// itself survives a crash.
-func writeAtomic(path string, b []byte) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(b); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return atomicfile.Write(f.path, append(b, '\n'), 0o600)
 }

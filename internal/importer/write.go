@@ -6,13 +6,16 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/sipops/reconciler/internal/atomicfile"
 )
 
 // Write writes each result's file under dir, at dir/<region>/connectors.cue,
 // creating directories as needed. Unless force is set, it first checks that
 // none of the files exists and, if one does, writes nothing: an import must
 // not overwrite a spec someone has edited since. Each file is written to a
-// temporary file and renamed, so a reader never sees half a file.
+// temporary file and renamed (package atomicfile), so a reader never sees
+// half a file.
 func Write(dir string, results []RegionFile, force bool) error {
 	if !force {
 		var errs []error
@@ -38,34 +41,12 @@ func Write(dir string, results []RegionFile, force bool) error {
 	return nil
 }
 
-func writeFile(path string, data []byte) (err error) {
+func writeFile(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".connectors-*.cue.tmp")
-	if err != nil {
+	if err := atomicfile.Write(path, data, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	defer func() {
-		if err != nil {
-			os.Remove(tmp.Name())
-			err = fmt.Errorf("write %s: %w", path, err)
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return nil
 }

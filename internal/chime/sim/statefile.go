@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
+
+	"github.com/sipops/reconciler/internal/atomicfile"
 )
 
 // stateVersion is written into the state file so a future format can be
@@ -50,41 +51,8 @@ func (f *stateFile) save(recs []*record) error {
 	if err != nil {
 		return fmt.Errorf("save state %s: %w", f.path, err)
 	}
-	if err := writeAtomic(f.path, append(data, '\n')); err != nil {
+	if err := atomicfile.Write(f.path, append(data, '\n'), 0o600); err != nil {
 		return fmt.Errorf("save state %s: %w", f.path, err)
 	}
 	return nil
-}
-
-func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

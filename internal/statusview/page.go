@@ -1,14 +1,4 @@
-// Package statuspage renders the daemon's status as one HTML page: what an
-// on-call engineer needs at a glance. With leader election it says whether
-// this daemon leads and, if not, who does. Connectors suspended with
-// "reconciler suspend" are listed on their own, with who, why and for how
-// long, and their rows say whether the live routes differ from the spec.
-// Server-rendered with html/template, no
-// external assets and no JavaScript: it works in any browser and refreshes
-// itself with a meta refresh.
-//
-// It is internal to the reconciler and has no compatibility promise.
-package statuspage
+package statusview
 
 import (
 	"cmp"

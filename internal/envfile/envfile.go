@@ -1,4 +1,11 @@
-package main
+// Package envfile reads environment files as systemd's EnvironmentFile=
+// does (systemd.exec(5)), so that what the daemon takes from its
+// --env-file and what systemd puts in its environment agree. Where systemd
+// would silently ignore a line, or where its versions disagree, it is an
+// error naming the file and the line.
+//
+// It is internal to the reconciler and has no compatibility promise.
+package envfile
 
 import (
 	"fmt"
@@ -7,22 +14,22 @@ import (
 	"unicode/utf8"
 )
 
-// envAssignment is one KEY=value of an environment file.
-type envAssignment struct {
-	key, value string
-	line       int // where the key starts, 1-based
+// Assignment is one KEY=value of an environment file.
+type Assignment struct {
+	Key, Value string
+	Line       int // where the key starts, 1-based
 }
 
-// readEnvFile reads the --env-file.
-func readEnvFile(path string) ([]envAssignment, error) {
+// Read reads and parses the environment file at path.
+func Read(path string) ([]Assignment, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read environment file: %w", err)
 	}
-	return parseEnvFile(b, path)
+	return Parse(b, path)
 }
 
-// The states of parseEnvFile, those of systemd's parser.
+// The states of Parse, those of systemd's parser.
 const (
 	envPreKey = iota
 	envKey
@@ -36,9 +43,8 @@ const (
 	envCommentEscape
 )
 
-// parseEnvFile reads an environment file as systemd's EnvironmentFile=
-// does (systemd.exec(5); src/basic/env-file.c), so that the daemon's
-// settings and the environment systemd gives it agree:
+// Parse reads an environment file, named name in errors, as systemd's
+// EnvironmentFile= does (systemd.exec(5); src/basic/env-file.c):
 //
 //   - blank lines are skipped; a line whose first non-blank character is
 //     # or ; is a comment; a # elsewhere is part of the value;
@@ -59,7 +65,7 @@ const (
 // earlier continue the comment on the next line, 254 and later do not), a
 // control character in a value, and invalid UTF-8. The last assignment of
 // a key wins, as in systemd.
-func parseEnvFile(b []byte, name string) ([]envAssignment, error) {
+func Parse(b []byte, name string) ([]Assignment, error) {
 	if !utf8.Valid(b) {
 		return nil, fmt.Errorf("%s: not valid UTF-8: systemd refuses the file", name)
 	}
@@ -78,7 +84,7 @@ func parseEnvFile(b []byte, name string) ([]envAssignment, error) {
 	return p.out, nil
 }
 
-// envParser is the state of parseEnvFile.
+// envParser is the state of Parse.
 type envParser struct {
 	name       string
 	state      int
@@ -87,7 +93,7 @@ type envParser struct {
 	key, value strings.Builder
 	keyBlank   int // length of the key before its trailing blanks, -1 if none
 	valueBlank int // the same for an unquoted value
-	out        []envAssignment
+	out        []Assignment
 }
 
 func isNewline(c byte) bool { return c == '\n' || c == '\r' }
@@ -223,18 +229,19 @@ func (p *envParser) push() error {
 	if rest, ok := strings.CutPrefix(key, "export "); ok {
 		return fmt.Errorf("%s:%d: \"export %s\": systemd takes no shell syntax and would ignore the line; remove \"export\"", p.name, p.keyLine, strings.TrimSpace(rest))
 	}
-	if !validEnvName(key) {
+	if !ValidName(key) {
 		return fmt.Errorf("%s:%d: %q is not a variable name (letters, digits and _, not starting with a digit): systemd would ignore the line", p.name, p.keyLine, key)
 	}
 	if i := strings.IndexFunc(value, func(r rune) bool { return r < ' ' && r != '\t' && r != '\n' || r == 0x7f }); i >= 0 {
 		return fmt.Errorf("%s:%d: %s holds the control character %q: systemd would ignore the line", p.name, p.keyLine, key, value[i])
 	}
-	p.out = append(p.out, envAssignment{key: key, value: value, line: p.keyLine})
+	p.out = append(p.out, Assignment{Key: key, Value: value, Line: p.keyLine})
 	return nil
 }
 
-// validEnvName reports whether systemd takes name as a variable's name.
-func validEnvName(name string) bool {
+// ValidName reports whether systemd takes name as a variable's name:
+// letters, digits and _, not starting with a digit.
+func ValidName(name string) bool {
 	if name == "" || name[0] >= '0' && name[0] <= '9' {
 		return false
 	}

@@ -1,4 +1,4 @@
-package statuspage
+package statusview
 
 import (
 	"io"
@@ -14,7 +14,7 @@ import (
 	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/schema"
-	"github.com/sipops/reconciler/internal/statuspage/pagetest"
+	"github.com/sipops/reconciler/internal/statusview/pagetest"
 )
 
 var now = time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)

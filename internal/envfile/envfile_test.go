@@ -1,4 +1,4 @@
-package main
+package envfile
 
 import (
 	"bufio"
@@ -51,7 +51,7 @@ var envFileCases = []struct {
 func TestParseEnvFile(t *testing.T) {
 	for _, tt := range envFileCases {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseEnvFile([]byte(tt.in), "f")
+			got, err := Parse([]byte(tt.in), "f")
 			switch {
 			case tt.wantErr != "":
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
@@ -66,22 +66,22 @@ func TestParseEnvFile(t *testing.T) {
 	}
 }
 
-func assignments(as []envAssignment) []string {
+func assignments(as []Assignment) []string {
 	var out []string
 	for _, a := range as {
-		out = append(out, a.key+"="+a.value)
+		out = append(out, a.Key+"="+a.Value)
 	}
 	return out
 }
 
 func TestParseEnvFileLines(t *testing.T) {
-	got, err := parseEnvFile([]byte("# c\nA=1\n\nB='x\ny'\nC=2\n"), "f")
+	got, err := Parse([]byte("# c\nA=1\n\nB='x\ny'\nC=2\n"), "f")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var lines []int
 	for _, a := range got {
-		lines = append(lines, a.line)
+		lines = append(lines, a.Line)
 	}
 	if want := []int{2, 4, 6}; !slices.Equal(lines, want) {
 		t.Errorf("got lines %v, want %v", lines, want)
@@ -122,12 +122,12 @@ func TestParseEnvFileAgreesWithSystemd(t *testing.T) {
 			maps.DeleteFunc(want, func(_, v string) bool { return v == "" })
 			for k, v := range want {
 				if got[k] != v {
-					t.Errorf("systemd: %s=%q; parseEnvFile: %q", k, got[k], v)
+					t.Errorf("systemd: %s=%q; Parse: %q", k, got[k], v)
 				}
 			}
 			for k := range got {
 				if _, ok := want[k]; !ok {
-					t.Errorf("systemd set %s=%q, parseEnvFile nothing", k, got[k])
+					t.Errorf("systemd set %s=%q, Parse nothing", k, got[k])
 				}
 			}
 		})
@@ -196,7 +196,7 @@ func unquoteShell(t *testing.T, v string) string {
 
 // TestParseEnvFileAgreesWithSystemdRandom reads random files of the
 // characters that matter to the syntax with both parsers: every file
-// parseEnvFile accepts must give what systemd gives. (It refuses some that
+// Parse accepts must give what systemd gives. (It refuses some that
 // systemd takes, with a message saying why.)
 func TestParseEnvFileAgreesWithSystemdRandom(t *testing.T) {
 	if _, err := os.Stat(environmentDGenerator); err != nil {
@@ -211,16 +211,16 @@ func TestParseEnvFileAgreesWithSystemdRandom(t *testing.T) {
 		for range rng.IntN(24) {
 			b = append(b, alphabet[rng.IntN(len(alphabet))])
 		}
-		as, err := parseEnvFile(b, "f")
+		as, err := Parse(b, "f")
 		// The generator ignores an assignment of nothing, where
 		// EnvironmentFile= sets the variable empty (systemd's
 		// test-env-file.c): such files cannot be compared.
-		if err != nil || slices.ContainsFunc(as, func(a envAssignment) bool { return a.value == "" }) {
+		if err != nil || slices.ContainsFunc(as, func(a Assignment) bool { return a.Value == "" }) {
 			continue
 		}
 		want := map[string]string{}
 		for _, a := range as {
-			want[a.key] = a.value
+			want[a.Key] = a.Value
 		}
 		got := systemdEnv(t, string(b))
 		for k, v := range baseline {
@@ -229,7 +229,7 @@ func TestParseEnvFileAgreesWithSystemdRandom(t *testing.T) {
 			}
 		}
 		if !maps.Equal(got, want) {
-			t.Errorf("file %q: systemd %q, parseEnvFile %q", b, got, want)
+			t.Errorf("file %q: systemd %q, Parse %q", b, got, want)
 		}
 		compared++
 	}
@@ -246,7 +246,7 @@ func FuzzParseEnvFile(f *testing.F) {
 		f.Add([]byte(tt.in))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		as, err := parseEnvFile(b, "f")
+		as, err := Parse(b, "f")
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "f:") {
 				t.Errorf("error %q does not name the file", err)
@@ -254,7 +254,7 @@ func FuzzParseEnvFile(f *testing.F) {
 			return
 		}
 		for _, a := range as {
-			if !validEnvName(a.key) || a.line < 1 {
+			if !ValidName(a.Key) || a.Line < 1 {
 				t.Errorf("assignment %+v", a)
 			}
 		}
