@@ -23,9 +23,10 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/sipops/reconciler/internal/daemon"
 	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/metrics"
-	"github.com/sipops/reconciler/internal/reconcile"
+	"github.com/sipops/reconciler/internal/suspension"
 )
 
 const (
@@ -175,7 +176,7 @@ func exercisedFamilies(t *testing.T) map[string]*dto.MetricFamily {
 	m.SetSpecValid(true)
 	m.SetHeld(false)
 	m.SetReloadSuccessful(true)
-	m.SetConnectors(map[reconcile.ConnectorState]int{reconcile.StateInSync: 1})
+	m.SetConnectors(map[daemon.ConnectorState]int{daemon.StateInSync: 1})
 	m.DriftDetected(1)
 	m.Change(diff.Put, true)
 	m.SourceFetched(nil, now)
@@ -183,7 +184,7 @@ func exercisedFamilies(t *testing.T) map[string]*dto.MetricFamily {
 	m.Retry("us-east-1", "GetVoiceConnectorOrigination")
 	m.Throttle("us-east-1", "GetVoiceConnectorOrigination")
 	m.RateLimit("us-east-1", 20)
-	m.SetSuspensions([]reconcile.Suspension{{Key: "sbc-east", Since: now}})
+	m.SetSuspensions([]suspension.Suspension{{Key: "sbc-east", Since: now}})
 	mfs, err := reg.Gather()
 	if err != nil {
 		t.Fatalf("gather: got %v, want no error", err)

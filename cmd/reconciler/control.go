@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/sipops/reconciler/internal/control"
-	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/statusview"
+	"github.com/sipops/reconciler/internal/suspension"
 )
 
 // This file holds the control socket: the daemon's side (where it listens,
@@ -58,12 +58,11 @@ func (c *controlFlags) clientPath(getenv func(string) string, systemdDir string)
 }
 
 // daemonControl is the daemon's side of the control socket: the socket and
-// the suspensions file of the state directory.
+// the suspensions, kept in the state directory's file.
 type daemonControl struct {
-	path   string
-	store  *control.SuspensionFile
-	loaded []reconcile.Suspension // the suspensions in force at start
-	srv    *control.SocketServer  // set once the loop exists
+	path string
+	book *suspension.Book
+	srv  *control.SocketServer // set once the loop exists
 }
 
 // newDaemonControl loads the suspensions of the state directory. A file
@@ -74,11 +73,13 @@ func newDaemonControl(std Stdio, f *runFlags, log *slog.Logger) (*daemonControl,
 	if err != nil {
 		return nil, err
 	}
-	c := &daemonControl{path: f.control.daemonPath(std.Getenv, state), store: control.NewFile(state)}
-	if c.loaded, err = c.store.Load(); err != nil {
+	file := suspension.NewFile(state)
+	loaded, err := file.Load()
+	if err != nil {
 		return nil, err
 	}
-	for _, s := range c.loaded {
+	c := &daemonControl{path: f.control.daemonPath(std.Getenv, state), book: suspension.NewBook(file, loaded)}
+	for _, s := range loaded {
 		log.Warn("connector suspended since before the start: no write until it is resumed", "connector", s.Key,
 			"by", s.By.String(), "reason", s.Reason, "since", s.Since)
 	}

@@ -15,8 +15,9 @@ import (
 	"time"
 
 	"github.com/sipops/reconciler/internal/control"
+	"github.com/sipops/reconciler/internal/daemon"
 	"github.com/sipops/reconciler/internal/gittest"
-	"github.com/sipops/reconciler/internal/reconcile"
+	"github.com/sipops/reconciler/internal/suspension"
 )
 
 // pairSpec names vc-0000 as a and vc-0001 as b, each with one route of
@@ -75,7 +76,7 @@ func reloadSweep(t *testing.T, p *proc) {
 	})
 }
 
-func connectorOf(t *testing.T, o reconcile.Overview, key string) reconcile.ConnectorStatus {
+func connectorOf(t *testing.T, o daemon.Overview, key string) daemon.ConnectorStatus {
 	t.Helper()
 	for _, c := range o.Connectors {
 		if c.Key == key {
@@ -83,7 +84,7 @@ func connectorOf(t *testing.T, o reconcile.Overview, key string) reconcile.Conne
 		}
 	}
 	t.Fatalf("no connector %s in /status", key)
-	return reconcile.ConnectorStatus{}
+	return daemon.ConnectorStatus{}
 }
 
 // TestControlBreakGlass: the daemon and the commands, over the control
@@ -135,14 +136,14 @@ func TestControlBreakGlass(t *testing.T) {
 	}
 	st := p.status(t)
 	a := connectorOf(t, st, "a")
-	if a.State != reconcile.StateSuspended || !a.Differs || a.Live.String() != "dr.example.com:5060/UDP p1 w100" ||
+	if a.State != daemon.StateSuspended || !a.Differs || a.Live.String() != "dr.example.com:5060/UDP p1 w100" ||
 		a.Desired.String() != specRoutes("sbc1.example.com", 50) || a.Suspension == nil || a.Suspension.Reason != "INC-4242" {
 		t.Errorf("/status of a: got %+v, want suspended, live the DR route, differing from the spec", a)
 	}
 	if len(st.Suspensions) != 1 || st.Suspensions[0].By.User != "root" || st.Suspensions[0].By.SudoUser != "alice" || st.Suspensions[0].Age == "" {
 		t.Errorf("/status suspensions: got %+v", st.Suspensions)
 	}
-	i := slices.IndexFunc(st.Changes, func(c reconcile.AppliedChange) bool { return c.Trigger == reconcile.TriggerSuspend })
+	i := slices.IndexFunc(st.Changes, func(c daemon.AppliedChange) bool { return c.Trigger == daemon.TriggerSuspend })
 	if i < 0 || st.Changes[i].Key != "a" || st.Changes[i].By == nil || st.Changes[i].By.User != "root" || st.Changes[i].Reason != "INC-4242" {
 		t.Errorf("change log: got %+v, want the suspension of a by root", st.Changes)
 	}
@@ -162,8 +163,8 @@ func TestControlBreakGlass(t *testing.T) {
 		}
 	}
 	r = ctl(t, nil, "status", "--control-socket", sock, "--output", "json")
-	var o reconcile.Overview
-	if err := json.Unmarshal([]byte(r.stdout), &o); err != nil || o.Counts[reconcile.StateSuspended] != 1 {
+	var o daemon.Overview
+	if err := json.Unmarshal([]byte(r.stdout), &o); err != nil || o.Counts[daemon.StateSuspended] != 1 {
 		t.Errorf("status --output json: %v, counts %v\n%s", err, o.Counts, r.stdout)
 	}
 
@@ -191,12 +192,12 @@ func TestControlBreakGlass(t *testing.T) {
 	if _, err := os.Lstat(sock); !os.IsNotExist(err) {
 		t.Errorf("control socket after exit: %v, want removed", err)
 	}
-	if fi, err := os.Stat(filepath.Join(state, control.FileName)); err != nil || fi.Mode().Perm() != 0o600 {
+	if fi, err := os.Stat(filepath.Join(state, suspension.FileName)); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("suspensions file: %v, %v; want mode 0600", fi, err)
 	}
 	p = startRunEnv(t, w, []string{"RUNTIME_DIRECTORY="}, args...)
 	eventually(t, 15*time.Second, "first pass after the restart", func() bool { return p.status(t).LastGood != nil })
-	if st := p.status(t); connectorOf(t, st, "a").State != reconcile.StateSuspended || !connectorOf(t, st, "a").Differs {
+	if st := p.status(t); connectorOf(t, st, "a").State != daemon.StateSuspended || !connectorOf(t, st, "a").Differs {
 		t.Errorf("after the restart: a is %+v, want suspended", connectorOf(t, st, "a"))
 	}
 	if !holds(t, w, "vc-0000", "dr.example.com:5060/UDP p1 w100")() {

@@ -22,7 +22,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/sipops/reconciler/internal/chime/sim"
-	"github.com/sipops/reconciler/internal/reconcile"
+	"github.com/sipops/reconciler/internal/daemon"
 	"github.com/sipops/reconciler/internal/simtest"
 )
 
@@ -100,10 +100,10 @@ func (p *proc) get(t testing.TB, path string) (int, []byte) {
 	return resp.StatusCode, b
 }
 
-func (p *proc) status(t *testing.T) reconcile.Overview {
+func (p *proc) status(t *testing.T) daemon.Overview {
 	t.Helper()
 	_, b := p.get(t, "/status")
-	var o reconcile.Overview
+	var o daemon.Overview
 	if err := json.Unmarshal(b, &o); err != nil {
 		t.Fatalf("/status: %v\n%s", err, b)
 	}

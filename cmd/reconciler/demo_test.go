@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sipops/reconciler/internal/reconcile"
+	"github.com/sipops/reconciler/internal/daemon"
 )
 
 // TestDemo runs `reconciler demo` in-process: it prints the plan, applies
@@ -43,7 +43,7 @@ func TestDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var o reconcile.Overview
+	var o daemon.Overview
 	json.NewDecoder(resp.Body).Decode(&o)
 	resp.Body.Close()
 	if len(o.Connectors) != 4 || o.Counts["failed"] != 0 {

@@ -15,9 +15,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/sipops/reconciler/internal/daemon"
 	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/metrics"
-	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/sdnotify"
 	"github.com/sipops/reconciler/internal/testpki"
 )
@@ -195,7 +195,7 @@ func TestReloadRevertsRemovedSetting(t *testing.T) {
 		t.Error("--allow-mass-change is still on after its line left the file")
 	}
 	got, err := reloadableOf(next)
-	if err != nil || got.loop.Gates != (diff.Gates{}) || got.loop.Drift != reconcile.DriftReport {
+	if err != nil || got.loop.Gates != (diff.Gates{}) || got.loop.Drift != daemon.DriftReport {
 		t.Errorf("reloaded settings %+v, %v; want no gate open and drift report", got, err)
 	}
 }
@@ -294,8 +294,8 @@ func TestNewestReloadWins(t *testing.T) {
 	}
 	f.args = args
 	reg := prometheus.NewRegistry()
-	d := &daemon{std: std, flags: f, log: slog.New(slog.DiscardHandler), m: metrics.New(reg), notify: sdnotify.New(func(string) string { return "" })}
-	reload := make(chan reconcile.Reload, 1) // the loop is busy: nothing takes it
+	d := &wired{std: std, flags: f, log: slog.New(slog.DiscardHandler), m: metrics.New(reg), notify: sdnotify.New(func(string) string { return "" })}
+	reload := make(chan daemon.Reload, 1) // the loop is busy: nothing takes it
 	var newest atomic.Uint64
 
 	writeEnv(t, dir, "RECONCILER_DRIFT=sideways\n")

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
 
@@ -44,6 +45,15 @@ func (p *planFlags) check() error {
 // load reads the files the flags name (--preflight-ca-file).
 func (p *planFlags) load() error { return p.pre.load() }
 
+// engine returns the plan and apply engine of plan, apply and run, on
+// client, as the flags say. observe, if not nil, is told the outcome of
+// each preflight check.
+func (p *planFlags) engine(client *chime.Client, log *slog.Logger, observe func(ok bool)) *reconcile.Engine {
+	opts := reconcile.EngineOptions{Logger: log, Concurrency: p.api.concurrency, MaxRoutes: p.spec.maxRoutes}
+	opts.Preflight, opts.Probe = p.pre.probe(observe)
+	return reconcile.NewEngine(client, opts)
+}
+
 // planned is the outcome of the steps plan and apply share.
 type planned struct {
 	*reconcile.Planned
@@ -80,9 +90,7 @@ func makePlan(ctx context.Context, std Stdio, f *planFlags) (*planned, error) {
 	for _, d := range spec.Warnings {
 		fmt.Fprintln(std.Err, warning(d))
 	}
-	engine := reconcile.New(client, log, f.api.concurrency)
-	engine.SetMaxRoutes(f.spec.maxRoutes)
-	f.pre.setup(engine, nil)
+	engine := f.engine(client, log, nil)
 	p, err := engine.Plan(ctx, snap.Revision, spec.Connectors)
 	if err != nil {
 		return nil, err

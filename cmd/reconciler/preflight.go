@@ -56,14 +56,15 @@ func (p *preflightFlags) load() error {
 	return nil
 }
 
-// setup makes engine check routes as the flags say. observe, if not nil,
-// is told each check's outcome.
-func (p *preflightFlags) setup(engine *reconcile.Engine, observe func(ok bool)) {
+// probe returns the preflight mode and the check of routes the flags ask
+// for; a nil check with --preflight off. observe, if not nil, is told each
+// check's outcome.
+func (p *preflightFlags) probe(observe func(ok bool)) (reconcile.PreflightMode, reconcile.PreflightFunc) {
 	mode, err := reconcile.ParsePreflightMode(p.mode)
 	if err != nil || mode == reconcile.PreflightOff {
-		return // check refused a bad mode already
+		return reconcile.PreflightOff, nil // check refused a bad mode already
 	}
-	engine.SetPreflight(mode, func(ctx context.Context, targets []preflight.Target) map[preflight.Target]diff.Preflight {
+	return mode, func(ctx context.Context, targets []preflight.Target) map[preflight.Target]diff.Preflight {
 		c := preflight.New(p.timeout) // a fresh cache per plan
 		c.Roots = p.roots
 		if observe != nil {
@@ -74,7 +75,7 @@ func (p *preflightFlags) setup(engine *reconcile.Engine, observe func(ok bool)) 
 			out[t] = toDiff(r)
 		}
 		return out
-	})
+	}
 }
 
 func toDiff(r preflight.ProbeResult) diff.Preflight {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"github.com/sipops/reconciler/internal/reconcile"
+	"github.com/sipops/reconciler/internal/daemon"
 )
 
 // reloadable is what a reload (SIGHUP) changes in the running daemon, and
@@ -19,7 +19,7 @@ import (
 // value it had at start until a restart, and a reload that finds one
 // changed names it in the log.
 type reloadable struct {
-	loop     reconcile.Settings
+	loop     daemon.Settings
 	logLevel slog.Level
 }
 
@@ -36,7 +36,7 @@ func reloadableOf(r *runFlags) (reloadable, error) {
 		return reloadable{}, err
 	}
 	return reloadable{
-		loop:     reconcile.Settings{DriftInterval: r.driftInterval, Drift: reconcile.DriftMode(r.drift), Gates: r.plan.gates},
+		loop:     daemon.Settings{DriftInterval: r.driftInterval, Drift: daemon.DriftMode(r.drift), Gates: r.plan.gates},
 		logLevel: level,
 	}, nil
 }
@@ -67,7 +67,7 @@ func (r *runFlags) restartOnly(o *runFlags) []string {
 // replaced by the next, never the other way round, and
 // config_last_reload_successful says 1 only once the loop has put the
 // newest settings in force (0 at once when they fail to parse).
-func (d *daemon) forwardReloads(ctx context.Context, reload chan reconcile.Reload) {
+func (d *wired) forwardReloads(ctx context.Context, reload chan daemon.Reload) {
 	var newest atomic.Uint64
 	for {
 		select {
@@ -81,7 +81,7 @@ func (d *daemon) forwardReloads(ctx context.Context, reload chan reconcile.Reloa
 }
 
 // onReload handles one SIGHUP; newest counts them.
-func (d *daemon) onReload(reload chan reconcile.Reload, newest *atomic.Uint64) {
+func (d *wired) onReload(reload chan daemon.Reload, newest *atomic.Uint64) {
 	n := newest.Add(1)
 	r, err := d.reload(func() bool { return newest.Load() == n })
 	if err != nil {
@@ -93,7 +93,7 @@ func (d *daemon) onReload(reload chan reconcile.Reload, newest *atomic.Uint64) {
 
 // replaceQueued hands r to the loop, in place of a reload the loop has not
 // taken yet. Only forwardReloads sends on reload, so this ends at once.
-func replaceQueued(reload chan reconcile.Reload, r reconcile.Reload) {
+func replaceQueued(reload chan daemon.Reload, r daemon.Reload) {
 	for {
 		select {
 		case reload <- r:
@@ -112,19 +112,19 @@ func replaceQueued(reload chan reconcile.Reload, r reconcile.Reload) {
 // the log level and the metric to swap in once the loop has put them in
 // force (newest says whether this is still the newest reload). On an
 // error nothing changes but the loop still sweeps, as SIGHUP asks.
-func (d *daemon) reload(newest func() bool) (reconcile.Reload, error) {
+func (d *wired) reload(newest func() bool) (daemon.Reload, error) {
 	next, err := reparse(d.std, d.flags)
 	if err != nil {
-		return reconcile.Reload{}, err
+		return daemon.Reload{}, err
 	}
 	r, err := reloadableOf(next)
 	if err != nil {
-		return reconcile.Reload{}, err
+		return daemon.Reload{}, err
 	}
 	if changed := d.flags.restartOnly(next); len(changed) > 0 {
 		d.log.Warn("reload: these settings changed but only a restart applies them", "flags", strings.Join(changed, " "))
 	}
-	return reconcile.Reload{Settings: &r.loop, Applied: func() {
+	return daemon.Reload{Settings: &r.loop, Applied: func() {
 		d.flags.plan.log.current.Set(r.logLevel)
 		if newest() {
 			d.m.SetReloadSuccessful(true)

@@ -13,10 +13,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sipops/reconciler/internal/chime"
+	"github.com/sipops/reconciler/internal/daemon"
 	"github.com/sipops/reconciler/internal/httpapi"
 	"github.com/sipops/reconciler/internal/leader"
 	"github.com/sipops/reconciler/internal/metrics"
-	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/sandbox"
 	"github.com/sipops/reconciler/internal/sdnotify"
 	"github.com/sipops/reconciler/internal/source"
@@ -36,21 +36,22 @@ func runRun(ctx context.Context, std Stdio, args []string) int {
 	return exitOK
 }
 
-// daemon is the wired daemon: the parts supervise runs, then stops.
-type daemon struct {
+// wired is the daemon with its parts wired together: supervise runs them, then stops them.
+type wired struct {
 	std     Stdio
 	flags   *runFlags
 	log     *slog.Logger
 	notify  *sdnotify.Notifier
 	m       *metrics.Metrics
-	loop    *reconcile.Loop
+	heart   *daemon.Heartbeat
+	loop    *daemon.Loop
 	src     *specSource
 	srv     *httpapi.Server
 	elector *leader.Elector // nil without --leader-election-etcd
 	ctl     *daemonControl
 }
 
-var _ reconcile.Election = (*leader.Elector)(nil)
+var _ daemon.Election = (*leader.Elector)(nil)
 
 // runDaemon wires the parts together and runs them until ctx ends.
 func runDaemon(ctx context.Context, std Stdio, f *runFlags) error {
@@ -76,14 +77,15 @@ func runDaemon(ctx context.Context, std Stdio, f *runFlags) error {
 }
 
 // newDaemon builds every part of the daemon; nothing runs yet.
-func newDaemon(ctx context.Context, std Stdio, f *runFlags) (*daemon, error) {
+func newDaemon(ctx context.Context, std Stdio, f *runFlags) (*wired, error) {
 	log, err := f.plan.log.logger(std)
 	if err != nil {
 		return nil, err
 	}
 	reg := prometheus.NewRegistry()
-	d := &daemon{std: std, flags: f, log: log, m: metrics.New(reg)}
-	client, err := f.plan.api.client(ctx, f.plan.spec.region, log.With("component", "chime"), d.m)
+	d := &wired{std: std, flags: f, log: log, m: metrics.New(reg), heart: daemon.NewHeartbeat()}
+	// Every API call that returns is progress, for the watchdog.
+	client, err := f.plan.api.client(ctx, f.plan.spec.region, log.With("component", "chime"), chime.Observers{d.m, chime.Progress(d.heart.Beat)})
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +119,7 @@ func newDaemon(ctx context.Context, std Stdio, f *runFlags) (*daemon, error) {
 
 // newLoop returns the loop, evaluating each revision in a bounded child
 // process.
-func (d *daemon) newLoop(client *chime.Client) (*reconcile.Loop, error) {
+func (d *wired) newLoop(client *chime.Client) (*daemon.Loop, error) {
 	f := d.flags
 	sb, err := sandbox.New(f.specTimeout, f.specMemory<<20)
 	if err != nil {
@@ -125,26 +127,23 @@ func (d *daemon) newLoop(client *chime.Client) (*reconcile.Loop, error) {
 	}
 	opts := f.plan.spec.options()
 	opts.DefaultRegion = client.DefaultRegion()
-	engine := reconcile.New(client, d.log.With("component", "apply"), f.plan.api.concurrency)
-	engine.SetMaxRoutes(f.plan.spec.maxRoutes)
-	f.plan.pre.setup(engine, d.m.PreflightDone)
-	lo := reconcile.LoopOptions{
-		Source: d.src.name, Schema: opts, DriftInterval: f.driftInterval, Drift: reconcile.DriftMode(f.drift),
-		Gates: f.plan.gates, ShutdownTimeout: f.shutdownTimeout, Recorder: d.m, Logger: d.log.With("component", "loop"),
-		Load: sb.Load, Stall: f.stall(),
-		OnPass: d.reportPass,
-		// Suspensions from the control socket, kept in the state directory.
-		Suspended: d.ctl.loaded, Suspensions: d.ctl.store,
+	lo := daemon.Options{
+		Source: d.src.name, Engine: f.plan.engine(client, d.log.With("component", "apply"), d.m.PreflightDone),
+		Schema: opts, Load: sb.Load,
+		DriftInterval: f.driftInterval, Drift: daemon.DriftMode(f.drift), Gates: f.plan.gates,
+		ShutdownTimeout: f.shutdownTimeout, Recorder: d.m, Logger: d.log.With("component", "loop"),
+		Heartbeat: d.heart, Stall: f.stall(), OnPass: d.reportPass,
+		Suspensions: d.ctl.book, // the control socket's, kept in the state directory
 	}
 	if d.elector != nil {
 		lo.Election = d.elector
 	}
-	return reconcile.NewLoop(engine, lo), nil
+	return daemon.New(lo), nil
 }
 
 // newServer returns the HTTP server of the metrics, the status and the
 // webhook; it does not listen yet.
-func (d *daemon) newServer(reg *prometheus.Registry) (*httpapi.Server, error) {
+func (d *wired) newServer(reg *prometheus.Registry) (*httpapi.Server, error) {
 	secret, err := readSecret(d.flags.webhookSecretFile)
 	if err != nil {
 		return nil, err
@@ -161,11 +160,11 @@ func (d *daemon) newServer(reg *prometheus.Registry) (*httpapi.Server, error) {
 // the source or the server fails (a spec directory that does not exist, a
 // port taken), everything stops and the daemon exits with that error rather
 // than running on with nothing to apply.
-func (d *daemon) supervise(ctx context.Context) error {
+func (d *wired) supervise(ctx context.Context) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	snaps := make(chan *source.Snapshot, 1)
-	reload := make(chan reconcile.Reload, 1)
+	reload := make(chan daemon.Reload, 1)
 	runs := []func(context.Context) error{
 		func(ctx context.Context) error { return d.src.watch(ctx, snaps) },
 		d.srv.Serve,
@@ -202,7 +201,7 @@ func (d *daemon) supervise(ctx context.Context) error {
 // campaign runs the leader election, if any, until the returned function
 // is called: the loop has returned, so no write is in flight, and the
 // elector revokes its lease for a standby to take over at once.
-func (d *daemon) campaign(ctx context.Context) (resign func()) {
+func (d *wired) campaign(ctx context.Context) (resign func()) {
 	if d.elector == nil {
 		return func() {}
 	}
@@ -220,7 +219,7 @@ func (d *daemon) campaign(ctx context.Context) (resign func()) {
 
 // notifyFailed logs a failed message to systemd: the daemon runs on
 // without it, as it would without systemd.
-func (d *daemon) notifyFailed(err error) {
+func (d *wired) notifyFailed(err error) {
 	if err != nil {
 		d.log.Warn("systemd notify failed", "err", err)
 	}
@@ -230,7 +229,7 @@ func (d *daemon) notifyFailed(err error) {
 // (a connector that failed in it does not hold the start back: it shows in
 // the counts), and a STATUS= line with the revision and the counts.
 // A standby is ready once it has validated a revision it can take over with.
-func (d *daemon) reportPass(o reconcile.Overview) {
+func (d *wired) reportPass(o daemon.Overview) {
 	if o.Ready {
 		d.notifyFailed(d.notify.Ready(statusview.Line(o)))
 	} else {

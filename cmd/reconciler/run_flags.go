@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/sipops/reconciler/internal/chime"
+	"github.com/sipops/reconciler/internal/daemon"
 	"github.com/sipops/reconciler/internal/envfile"
 	"github.com/sipops/reconciler/internal/httpapi"
-	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/source"
 )
 
@@ -176,9 +176,9 @@ func (r *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.stateDir, "state-dir", "", "`DIR`ectory for the git clone (default: $STATE_DIRECTORY, else the user cache directory)")
 	fs.StringVar(&r.webhookSecretFile, "webhook-secret-file", "", "`FILE` holding the secret of POST /hooks/git (X-Hub-Signature-256); none disables the webhook")
 	fs.StringVar(&r.listen, "listen", httpapi.DefaultAddr, "`ADDR`ess of the HTTP server: /metrics, /healthz, /readyz, /status, /hooks/git")
-	fs.DurationVar(&r.driftInterval, "drift-interval", reconcile.DefaultDriftInterval, "how often to sweep every managed connector for drift, jittered by 10%")
-	fs.StringVar(&r.drift, "drift", string(reconcile.DriftCorrect), "what to do with drift: correct (write the spec back) or report")
-	fs.DurationVar(&r.shutdownTimeout, "shutdown-timeout", reconcile.DefaultShutdownTimeout, "how long writes in flight may finish after SIGTERM")
+	fs.DurationVar(&r.driftInterval, "drift-interval", daemon.DefaultDriftInterval, "how often to sweep every managed connector for drift, jittered by 10%")
+	fs.StringVar(&r.drift, "drift", string(daemon.DriftCorrect), "what to do with drift: correct (write the spec back) or report")
+	fs.DurationVar(&r.shutdownTimeout, "shutdown-timeout", daemon.DefaultShutdownTimeout, "how long writes in flight may finish after SIGTERM")
 	fs.DurationVar(&r.specTimeout, "spec-timeout", time.Minute, "how long evaluating one revision of the spec may take; longer makes the revision invalid")
 	fs.Uint64Var(&r.specMemory, "spec-memory", 2048, "`MiB` of heap evaluating one revision of the spec may use; more makes the revision invalid")
 	fs.StringVar(&r.envFile, "env-file", "", "`FILE` of RECONCILER_*=value lines, read at start and again on SIGHUP (the systemd EnvironmentFile)")
@@ -198,7 +198,7 @@ func (r *runFlags) check() error {
 	switch {
 	case (r.plan.spec.source == "") == (r.gitURL == ""):
 		return errors.New("give exactly one of --source and --git-url")
-	case r.drift != string(reconcile.DriftCorrect) && r.drift != string(reconcile.DriftReport):
+	case r.drift != string(daemon.DriftCorrect) && r.drift != string(daemon.DriftReport):
 		return fmt.Errorf("--drift %q: want correct or report", r.drift)
 	case r.driftInterval < time.Second || r.gitInterval < time.Second:
 		return errors.New("--drift-interval and --git-interval must be at least 1s")

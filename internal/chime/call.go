@@ -3,7 +3,6 @@ package chime
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice"
@@ -30,15 +29,36 @@ type request struct {
 	attempts func(*chimesdkvoice.Options)
 }
 
+// CallError is the error of one call of the port: what it was about, in
+// which region, and why it failed. Its text is "<subject> in <region>:
+// <cause>", for the operator; errors.As reaches the SDK's error through
+// it. Canceled says the caller's context had ended when the call returned:
+// the call was cut short (the daemon stopping, a term of leadership
+// ending), and its error says nothing of the request.
+type CallError struct {
+	Subject, Region string
+	Err             error
+	Canceled        bool
+}
+
+func (e *CallError) Error() string {
+	if e.Region == "" {
+		return e.Subject + ": " + e.Err.Error()
+	}
+	return e.Subject + " in " + e.Region + ": " + e.Err.Error()
+}
+
+func (e *CallError) Unwrap() error { return e.Err }
+
 // do runs one logical call: it resolves the region, reports the final outcome
-// and total latency to the Observer once, and wraps the error as
-// "<subject> in <region>: <cause>" for the operator; a refusal of the
-// credentials becomes a CredentialsError, which says so.
+// and total latency to the Observer once, and returns the error as a
+// *CallError; a refusal of the credentials becomes a CredentialsError,
+// which says so.
 func (c *Client) do(ctx context.Context, region, op, subject string, fn func(context.Context, request) error) (err error) {
 	start := time.Now()
 	name, r, err := c.region(region)
 	if err != nil {
-		return fmt.Errorf("%s: %w", subject, err)
+		return &CallError{Subject: subject, Err: err}
 	}
 	defer func() {
 		c.opts.Observer.Request(name, op, errorCode(err), time.Since(start))
@@ -48,7 +68,7 @@ func (c *Client) do(ctx context.Context, region, op, subject string, fn func(con
 			}
 		}
 		if err != nil {
-			err = fmt.Errorf("%s in %s: %w", subject, name, err)
+			err = &CallError{Subject: subject, Region: name, Err: err, Canceled: ctx.Err() != nil}
 		}
 	}()
 	return fn(ctx, request{region: name, api: r.api, attempts: c.attemptOption(name, op, r)})

@@ -44,3 +44,58 @@ func (nopObserver) Retry(string, string)                          {}
 func (nopObserver) Throttle(string, string)                       {}
 
 var _ Observer = nopObserver{}
+
+// Observers passes every event to each of its observers, and RateLimit to
+// those that are RateObservers: the daemon's metrics and its heartbeat.
+type Observers []Observer
+
+var (
+	_ Observer     = Observers{}
+	_ RateObserver = Observers{}
+)
+
+// Request implements Observer.
+func (os Observers) Request(region, operation, code string, d time.Duration) {
+	for _, o := range os {
+		o.Request(region, operation, code, d)
+	}
+}
+
+// Retry implements Observer.
+func (os Observers) Retry(region, operation string) {
+	for _, o := range os {
+		o.Retry(region, operation)
+	}
+}
+
+// Throttle implements Observer.
+func (os Observers) Throttle(region, operation string) {
+	for _, o := range os {
+		o.Throttle(region, operation)
+	}
+}
+
+// RateLimit implements RateObserver.
+func (os Observers) RateLimit(region string, perSecond float64) {
+	for _, o := range os {
+		if ro, ok := o.(RateObserver); ok {
+			ro.RateLimit(region, perSecond)
+		}
+	}
+}
+
+// Progress is an Observer that calls its function whenever a call or an
+// attempt of one ends, whatever its outcome: the calls make progress. The
+// daemon beats its watchdog's heartbeat with it.
+type Progress func()
+
+var _ Observer = Progress(nil)
+
+// Request implements Observer.
+func (p Progress) Request(string, string, string, time.Duration) { p() }
+
+// Retry implements Observer: an attempt ended, and another begins.
+func (p Progress) Retry(string, string) { p() }
+
+// Throttle implements Observer.
+func (p Progress) Throttle(string, string) { p() }

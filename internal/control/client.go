@@ -10,7 +10,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/sipops/reconciler/internal/reconcile"
+	"github.com/sipops/reconciler/internal/suspension"
 )
 
 // Errors of Do that say why the daemon could not be asked; they wrap the
@@ -30,8 +30,8 @@ func (e *DaemonError) Error() string { return e.Message }
 
 // clientTimeout bounds a request. The daemon answers at once, a pass in
 // progress does not delay it, but a suspend waits for the writes in flight
-// of its connectors, up to reconcile.SuspendWait.
-const clientTimeout = reconcile.SuspendWait + 30*time.Second
+// of its connectors, up to suspension.Wait.
+const clientTimeout = suspension.Wait + 30*time.Second
 
 // Do sends req (its version set here) to the daemon at the socket path and
 // returns the answer.

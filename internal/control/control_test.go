@@ -14,7 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sipops/reconciler/internal/reconcile"
+	"github.com/sipops/reconciler/internal/daemon"
+	"github.com/sipops/reconciler/internal/suspension"
 )
 
 // fakeLoop manages the connectors it is given and keeps suspensions in a map.
@@ -22,13 +23,13 @@ type fakeLoop struct {
 	managed []string
 
 	mu  sync.Mutex
-	sus map[string]reconcile.Suspension
+	sus map[string]suspension.Suspension
 }
 
 var _ Suspender = (*fakeLoop)(nil)
 
 func newFakeLoop(managed ...string) *fakeLoop {
-	return &fakeLoop{managed: managed, sus: map[string]reconcile.Suspension{}}
+	return &fakeLoop{managed: managed, sus: map[string]suspension.Suspension{}}
 }
 
 func (f *fakeLoop) check(keys []string) error {
@@ -39,18 +40,18 @@ func (f *fakeLoop) check(keys []string) error {
 		}
 	}
 	if len(unknown) > 0 {
-		return &reconcile.UnknownError{Keys: unknown, Managed: f.managed}
+		return &suspension.UnknownError{Keys: unknown, Managed: f.managed}
 	}
 	return nil
 }
 
-func (f *fakeLoop) Suspend(keys []string, all bool, reason string, by reconcile.Operator) (reconcile.SuspendResult, error) {
+func (f *fakeLoop) Suspend(keys []string, all bool, reason string, by suspension.Operator) (suspension.Result, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if all {
 		keys = f.managed
 	}
-	var r reconcile.SuspendResult
+	var r suspension.Result
 	if err := f.check(keys); err != nil {
 		return r, err
 	}
@@ -59,13 +60,13 @@ func (f *fakeLoop) Suspend(keys []string, all bool, reason string, by reconcile.
 			r.Already = append(r.Already, s)
 			continue
 		}
-		f.sus[k] = reconcile.Suspension{Key: k, Reason: reason, By: by, Since: time.Now()}
+		f.sus[k] = suspension.Suspension{Key: k, Reason: reason, By: by, Since: time.Now()}
 		r.Made = append(r.Made, f.sus[k])
 	}
 	return r, nil
 }
 
-func (f *fakeLoop) Resume(keys []string, all bool, _ reconcile.Operator) (resumed []reconcile.Suspension, not []string, err error) {
+func (f *fakeLoop) Resume(keys []string, all bool, _ suspension.Operator) (resumed []suspension.Suspension, not []string, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if all {
@@ -85,10 +86,10 @@ func (f *fakeLoop) Resume(keys []string, all bool, _ reconcile.Operator) (resume
 	return resumed, not, nil
 }
 
-func (f *fakeLoop) Overview() reconcile.Overview {
+func (f *fakeLoop) Overview() daemon.Overview {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	o := reconcile.Overview{Source: "dir /srv/specs", Counts: map[reconcile.ConnectorState]int{reconcile.StateSuspended: len(f.sus)}}
+	o := daemon.Overview{Source: "dir /srv/specs", Counts: map[daemon.ConnectorState]int{daemon.StateSuspended: len(f.sus)}}
 	for _, k := range slices.Sorted(maps.Keys(f.sus)) {
 		o.Suspensions = append(o.Suspensions, f.sus[k])
 	}
@@ -156,7 +157,7 @@ func TestRequests(t *testing.T) {
 	}
 
 	resp, err = Do(ctx, path, Request{Command: CommandStatus})
-	if err != nil || resp.Overview == nil || resp.Overview.Counts[reconcile.StateSuspended] != 2 {
+	if err != nil || resp.Overview == nil || resp.Overview.Counts[daemon.StateSuspended] != 2 {
 		t.Errorf("status: got %+v, %v", resp, err)
 	}
 
@@ -171,7 +172,7 @@ func TestRequests(t *testing.T) {
 		err.Error() != `unknown connector "sbc-wset": not in the spec this daemon manages (managed: sbc-east, sbc-west)` {
 		t.Errorf("unknown key: got %v", err)
 	}
-	if loop.Overview().Counts[reconcile.StateSuspended] != 1 {
+	if loop.Overview().Counts[daemon.StateSuspended] != 1 {
 		t.Error("a refused request changed the suspensions")
 	}
 
@@ -286,45 +287,5 @@ func TestListen(t *testing.T) {
 	long := filepath.Join(dir, strings.Repeat("d", 120), SocketName)
 	if err := NewServer(long, newFakeLoop(), nil).Listen(); err == nil || !strings.Contains(err.Error(), "more than a Unix socket's 107: give a shorter --control-socket") {
 		t.Errorf("a long path: got %v", err)
-	}
-}
-
-func TestFile(t *testing.T) {
-	dir := t.TempDir()
-	f := NewFile(dir)
-	if ss, err := f.Load(); err != nil || ss != nil {
-		t.Fatalf("no file: got %v, %v; want none", ss, err)
-	}
-	since := time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
-	want := []reconcile.Suspension{{Key: "sbc-east", Reason: "INC-4242", By: reconcile.Operator{User: "root", SudoUser: "alice"}, Since: since}}
-	if err := f.Save(want); err != nil {
-		t.Fatal(err)
-	}
-	got, err := f.Load()
-	if err != nil || !slices.Equal(got, want) {
-		t.Errorf("load: got %+v, %v; want %+v", got, err, want)
-	}
-	fi, err := os.Stat(f.Path())
-	if err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("file mode: got %v, %v; want 0600", fi.Mode(), err)
-	}
-	if err := f.Save(nil); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := f.Load(); err != nil || len(got) != 0 {
-		t.Errorf("after saving none: got %v, %v", got, err)
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
-		t.Errorf("directory holds %v, want the file only", entries)
-	}
-	for _, tc := range []struct{ data, want string }{
-		{`{"version":1,"suspensions":[`, "read suspensions " + f.Path() + ": unexpected end of JSON input: fix or remove the file (removing it resumes every connector)"},
-		{`{"version":2,"suspensions":[]}`, "read suspensions " + f.Path() + ": format version 2, this daemon reads 1"},
-		{`{"version":1,"suspensions":[{"reason":"x"}]}`, "read suspensions " + f.Path() + ": suspension 1 has no key"},
-	} {
-		os.WriteFile(f.Path(), []byte(tc.data), 0o600)
-		if _, err := f.Load(); err == nil || err.Error() != tc.want {
-			t.Errorf("%s: got %v, want %s", tc.data, err, tc.want)
-		}
 	}
 }

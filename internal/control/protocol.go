@@ -1,6 +1,9 @@
 package control
 
-import "github.com/sipops/reconciler/internal/reconcile"
+import (
+	"github.com/sipops/reconciler/internal/daemon"
+	"github.com/sipops/reconciler/internal/suspension"
+)
 
 // Version is the protocol version this package speaks.
 const Version = 1
@@ -41,8 +44,8 @@ type Reply struct {
 	Unknown []string `json:"unknown,omitempty"`
 	// Suspended are the suspensions a suspend made; Already those of the
 	// keys that were suspended before it.
-	Suspended []reconcile.Suspension `json:"suspended,omitempty"`
-	Already   []reconcile.Suspension `json:"already,omitempty"`
+	Suspended []suspension.Suspension `json:"suspended,omitempty"`
+	Already   []suspension.Suspension `json:"already,omitempty"`
 	// InFlight names the connectors a suspend made whose write, begun
 	// before it, had not ended when the daemon stopped waiting: it may
 	// still land. The daemon answers a suspend once the writes in flight
@@ -50,8 +53,8 @@ type Reply struct {
 	InFlight []string `json:"in_flight,omitempty"`
 	// Resumed are the suspensions a resume lifted; NotSuspended the keys
 	// it named that were not suspended.
-	Resumed      []reconcile.Suspension `json:"resumed,omitempty"`
-	NotSuspended []string               `json:"not_suspended,omitempty"`
+	Resumed      []suspension.Suspension `json:"resumed,omitempty"`
+	NotSuspended []string                `json:"not_suspended,omitempty"`
 	// Overview answers status.
-	Overview *reconcile.Overview `json:"overview,omitempty"`
+	Overview *daemon.Overview `json:"overview,omitempty"`
 }

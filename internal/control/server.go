@@ -16,17 +16,18 @@ import (
 	"sync"
 	"time"
 
-	"github.com/sipops/reconciler/internal/reconcile"
+	"github.com/sipops/reconciler/internal/daemon"
+	"github.com/sipops/reconciler/internal/suspension"
 )
 
 // Suspender is what the server needs of the reconcile loop.
 type Suspender interface {
-	Suspend(keys []string, all bool, reason string, by reconcile.Operator) (reconcile.SuspendResult, error)
-	Resume(keys []string, all bool, by reconcile.Operator) (resumed []reconcile.Suspension, notSuspended []string, err error)
-	Overview() reconcile.Overview
+	Suspend(keys []string, all bool, reason string, by suspension.Operator) (suspension.Result, error)
+	Resume(keys []string, all bool, by suspension.Operator) (resumed []suspension.Suspension, notSuspended []string, err error)
+	Overview() daemon.Overview
 }
 
-var _ Suspender = (*reconcile.Loop)(nil)
+var _ Suspender = (*daemon.Loop)(nil)
 
 // SocketName is the socket's file name in the runtime or state directory.
 const SocketName = "control.sock"
@@ -36,7 +37,7 @@ const SocketName = "control.sock"
 const maxPathBytes = 107
 
 // ioTimeout bounds the reading of a request and the writing of its answer;
-// carrying it out takes at most reconcile.SuspendWait.
+// carrying it out takes at most suspension.Wait.
 const ioTimeout = 10 * time.Second
 
 // Log attribute keys.
@@ -242,12 +243,12 @@ func (r Request) check() error {
 }
 
 // do carries out a checked request.
-func (s *SocketServer) do(req Request, by reconcile.Operator) *Reply {
+func (s *SocketServer) do(req Request, by suspension.Operator) *Reply {
 	var resp Reply
 	var err error
 	switch req.Command {
 	case CommandSuspend:
-		var r reconcile.SuspendResult
+		var r suspension.Result
 		r, err = s.loop.Suspend(req.Keys, req.All, req.Reason, by)
 		resp.Suspended, resp.Already, resp.InFlight = r.Made, r.Already, r.InFlight
 	case CommandResume:
@@ -258,7 +259,7 @@ func (s *SocketServer) do(req Request, by reconcile.Operator) *Reply {
 	}
 	if err != nil {
 		resp = Reply{Error: err.Error()}
-		if u, ok := errors.AsType[*reconcile.UnknownError](err); ok {
+		if u, ok := errors.AsType[*suspension.UnknownError](err); ok {
 			resp.Unknown = u.Keys
 		}
 	}
@@ -266,12 +267,12 @@ func (s *SocketServer) do(req Request, by reconcile.Operator) *Reply {
 }
 
 // peer returns who is on the other end of c, from the kernel.
-func peer(c *net.UnixConn) (reconcile.Operator, error) {
+func peer(c *net.UnixConn) (suspension.Operator, error) {
 	uid, err := peerUID(c)
 	if err != nil {
-		return reconcile.Operator{}, err
+		return suspension.Operator{}, err
 	}
-	op := reconcile.Operator{UID: uid, User: strconv.FormatUint(uint64(uid), 10)}
+	op := suspension.Operator{UID: uid, User: strconv.FormatUint(uint64(uid), 10)}
 	if u, err := user.LookupId(op.User); err == nil {
 		op.User = u.Username
 	}

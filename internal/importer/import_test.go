@@ -88,7 +88,7 @@ func planNothing(t *testing.T, w world, files []schema.File) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := reconcile.New(w.client, nil, 0).Plan(t.Context(), "import", spec.Connectors)
+	p, err := reconcile.NewEngine(w.client, reconcile.EngineOptions{}).Plan(t.Context(), "import", spec.Connectors)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -153,7 +153,7 @@ func testRoundTrip(t *testing.T, u sim.Unconfigured) {
 	checkEveryLiveConnector(t, w, spec)
 
 	w.Sim.ResetStats()
-	eng := reconcile.New(w.client, nil, 0)
+	eng := reconcile.NewEngine(w.client, reconcile.EngineOptions{})
 	planned, err := eng.Plan(t.Context(), "import", spec.Connectors)
 	if err != nil {
 		t.Fatal(err)

@@ -8,8 +8,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
+	"github.com/sipops/reconciler/internal/daemon"
 	"github.com/sipops/reconciler/internal/diff"
-	"github.com/sipops/reconciler/internal/reconcile"
+	"github.com/sipops/reconciler/internal/suspension"
 )
 
 // exerciseAll calls every recording method once or more.
@@ -20,7 +21,7 @@ func exerciseAll(m *Metrics) {
 	m.LastSuccess(at)
 	m.SetRevision("git https://example.com/voice.git", "0123456789abcdef")
 	m.SetSpecValid(true)
-	m.SetConnectors(map[reconcile.ConnectorState]int{reconcile.StateInSync: 3, reconcile.StateDrifted: 1, reconcile.StateFailed: 1})
+	m.SetConnectors(map[daemon.ConnectorState]int{daemon.StateInSync: 3, daemon.StateDrifted: 1, daemon.StateFailed: 1})
 	m.DriftDetected(1)
 	m.Change(diff.Put, true)
 	m.Change(diff.Delete, false)
@@ -35,7 +36,7 @@ func exerciseAll(m *Metrics) {
 	m.RateLimit("us-east-1", 42.5)
 	m.SetElection("/reconciler/test")
 	m.LeaderChanged(true)
-	m.SetSuspensions([]reconcile.Suspension{{Key: "sbc-east", Reason: "INC-4242", Since: at.Add(-time.Hour)}})
+	m.SetSuspensions([]suspension.Suspension{{Key: "sbc-east", Reason: "INC-4242", Since: at.Add(-time.Hour)}})
 }
 
 // gather returns the families of reg by name.

@@ -5,9 +5,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/sipops/reconciler/internal/chime"
+	"github.com/sipops/reconciler/internal/daemon"
 	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/leader"
-	"github.com/sipops/reconciler/internal/reconcile"
 )
 
 // Names lists every metric this package exports, Go and process collectors
@@ -46,7 +46,7 @@ const (
 )
 
 // Metrics holds the daemon's collectors. Its methods are safe for concurrent
-// use; it implements chime.Observer, reconcile.Recorder and leader.Observer.
+// use; it implements chime.Observer, daemon.Recorder and leader.Observer.
 type Metrics struct {
 	reconciles    *prometheus.CounterVec
 	reconcileTime prometheus.Histogram
@@ -75,7 +75,7 @@ type Metrics struct {
 var (
 	_ chime.Observer            = (*Metrics)(nil)
 	_ chime.RateObserver        = (*Metrics)(nil)
-	_ reconcile.Recorder        = (*Metrics)(nil)
+	_ daemon.Recorder           = (*Metrics)(nil)
 	_ leader.LeadershipObserver = (*Metrics)(nil)
 )
 
@@ -96,8 +96,8 @@ func New(reg prometheus.Registerer) *Metrics {
 // so that rate() and increase() in alert rules see a zero rather than no
 // series before the first event.
 func (m *Metrics) initSeries() {
-	for _, t := range reconcile.Triggers() {
-		for _, r := range reconcile.PassResults() {
+	for _, t := range daemon.Triggers() {
+		for _, r := range daemon.PassResults() {
 			m.reconciles.WithLabelValues(string(t), string(r))
 		}
 	}

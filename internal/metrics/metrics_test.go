@@ -7,7 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/sipops/reconciler/internal/reconcile"
+	"github.com/sipops/reconciler/internal/suspension"
 )
 
 func TestNamesAllPresent(t *testing.T) {
@@ -189,8 +189,8 @@ func TestSuspendedSince(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	m := New(reg)
 	at := time.Unix(1800000000, 0)
-	m.SetSuspensions([]reconcile.Suspension{{Key: "a", Since: at}, {Key: "b", Since: at.Add(time.Minute)}})
-	m.SetSuspensions([]reconcile.Suspension{{Key: "b", Since: at.Add(time.Minute)}})
+	m.SetSuspensions([]suspension.Suspension{{Key: "a", Since: at}, {Key: "b", Since: at.Add(time.Minute)}})
+	m.SetSuspensions([]suspension.Suspension{{Key: "b", Since: at.Add(time.Minute)}})
 	series := gather(t, reg)["chime_origination_suspended_since_timestamp_seconds"].GetMetric()
 	if len(series) != 1 || !hasLabels(series[0], map[string]string{"connector": "b"}) || series[0].GetGauge().GetValue() != 1800000060 {
 		t.Errorf("got %v, want one series, connector=b, 1800000060", series)

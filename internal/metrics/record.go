@@ -3,12 +3,12 @@ package metrics
 import (
 	"time"
 
+	"github.com/sipops/reconciler/internal/daemon"
 	"github.com/sipops/reconciler/internal/diff"
-	"github.com/sipops/reconciler/internal/reconcile"
 )
 
 // ReconcileDone counts a finished pass and observes its duration.
-func (m *Metrics) ReconcileDone(trigger reconcile.Trigger, result reconcile.PassResult, d time.Duration) {
+func (m *Metrics) ReconcileDone(trigger daemon.Trigger, result daemon.PassResult, d time.Duration) {
 	m.reconciles.WithLabelValues(string(trigger), string(result)).Inc()
 	m.reconcileTime.Observe(d.Seconds())
 }
@@ -30,8 +30,8 @@ func (m *Metrics) SetReloadSuccessful(ok bool) { m.reloadOK.Set(boolValue(ok)) }
 
 // SetConnectors sets the count of managed connectors in each state; a
 // state counts has no entry for is set to 0, so every series stays.
-func (m *Metrics) SetConnectors(counts map[reconcile.ConnectorState]int) {
-	for _, s := range reconcile.ConnectorStates() {
+func (m *Metrics) SetConnectors(counts map[daemon.ConnectorState]int) {
+	for _, s := range daemon.ConnectorStates() {
 		m.connectors.WithLabelValues(string(s)).Set(float64(counts[s]))
 	}
 }

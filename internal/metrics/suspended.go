@@ -5,7 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/sipops/reconciler/internal/reconcile"
+	"github.com/sipops/reconciler/internal/suspension"
 )
 
 // suspendedSince exports one series per suspended connector, its value the
@@ -23,7 +23,7 @@ func newSuspendedSince(name, help string) *suspendedSince {
 	return &suspendedSince{desc: prometheus.NewDesc(name, help, []string{"connector"}, nil), since: map[string]float64{}}
 }
 
-func (s *suspendedSince) update(ss []reconcile.Suspension) {
+func (s *suspendedSince) update(ss []suspension.Suspension) {
 	since := make(map[string]float64, len(ss))
 	for _, x := range ss {
 		since[x.Key] = unixSeconds(x.Since)
@@ -46,4 +46,4 @@ func (s *suspendedSince) Collect(ch chan<- prometheus.Metric) {
 }
 
 // SetSuspensions exports the suspensions in force, one series each.
-func (m *Metrics) SetSuspensions(ss []reconcile.Suspension) { m.suspended.update(ss) }
+func (m *Metrics) SetSuspensions(ss []suspension.Suspension) { m.suspended.update(ss) }

@@ -67,7 +67,7 @@ func TestApplyConvergesWithDefaults(t *testing.T) {
 	simtest.Isolate(t)
 	w := simtest.Start(t, sim.Config{Rate: 10, FaultRate: 0.3, Seed: 12})
 	gauge := &rateGauge{}
-	eng := New(w.Client(t, cliDefaults(gauge)), nil, DefaultConcurrency)
+	eng := NewEngine(w.Client(t, cliDefaults(gauge)), EngineOptions{})
 	desired := fleet(w.Connectors(t, "us-east-1", "vc", n))
 	for _, c := range desired {
 		if err := w.Sim.SetOrigination(c.ID, c.Origination); err != nil {

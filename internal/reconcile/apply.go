@@ -24,7 +24,7 @@ type ApplyOptions struct {
 	// SIGTERM so that no connector is left half-done.
 	Stop <-chan struct{}
 	// Begin, when set, is asked right before each write: a connector it
-	// refuses (ok false) is not written and ends suspended; otherwise done
+	// refuses (ok false) is not written and ends skipped; otherwise done
 	// is called once the write is over. The daemon refuses the connectors
 	// an operator suspended during the pass, and a suspension waits for
 	// the writes begun before it.
@@ -48,7 +48,7 @@ func (e *Engine) Apply(ctx context.Context, p *Planned, opts ApplyOptions) (*Res
 		if i := slices.IndexFunc(p.Plan.Refused, func(r diff.Refusal) bool { return r.Key == key }); i >= 0 {
 			o.ID, o.Before = p.Plan.Refused[i].ID, p.Plan.Refused[i].Before
 		}
-		r.Outcomes = append(r.Outcomes, o.fail(err))
+		r.Outcomes = append(r.Outcomes, o.Fail(err))
 	}
 	changes := p.Plan.Changes
 	out := make([]Outcome, len(changes))
@@ -68,19 +68,19 @@ func (e *Engine) applyOne(ctx context.Context, p *Planned, ch diff.Change, opts 
 		return o
 	}
 	if stopped(opts.Stop) || ctx.Err() != nil {
-		return o.fail(errors.New("not started: the reconciler is stopping"))
+		return o.Fail(errors.New("not started: the reconciler is stopping"))
 	}
 	// The plan found the connector: a NotFound now means no origination.
 	live, err := e.api.GetOriginationOf(ctx, connector(ch))
 	if err != nil {
-		return o.fail(fmt.Errorf("read before writing: %w", err))
+		return o.Fail(fmt.Errorf("read before writing: %w", err))
 	}
 	if !origination.Equal(live, ch.Before) {
 		next, err := e.replan(p, ch, live, opts.Gates)
 		o.Replanned, o.Before, o.After, o.Action = true, next.Before, next.After, next.Action
 		switch {
 		case err != nil:
-			return o.fail(err)
+			return o.Fail(err)
 		case next.Action == diff.Noop:
 			o.Status = StatusConverged
 			return o
@@ -90,13 +90,13 @@ func (e *Engine) applyOne(ctx context.Context, p *Planned, ch diff.Change, opts 
 	if opts.Begin != nil {
 		done, ok := opts.Begin(ch.Key)
 		if !ok {
-			o.Status = statusSuspended
+			o.Status = StatusSkipped
 			return o
 		}
 		defer done()
 	}
 	if err := e.write(ctx, ch); err != nil {
-		return o.fail(err)
+		return o.Fail(err)
 	}
 	e.log.Info("origination written", attrRevision, p.Revision, attrKey, ch.Key, attrID, ch.ID, attrRegion, ch.Region,
 		attrAction, string(ch.Action), attrBefore, ch.Before.String(), attrAfter, ch.After.String())
@@ -157,10 +157,10 @@ func (e *Engine) explain(err error) error {
 	if _, ok := errors.AsType[*chime.RouteQuotaError](err); !ok {
 		return err
 	}
-	if e.maxRoutes == 0 {
+	if e.opts.MaxRoutes == 0 {
 		return fmt.Errorf("%w; your account's quota is lower than --max-routes: lower --max-routes or ask AWS for more", err)
 	}
-	return fmt.Errorf("%w; your account's quota is lower than --max-routes %d: lower --max-routes or ask AWS for more", err, e.maxRoutes)
+	return fmt.Errorf("%w; your account's quota is lower than --max-routes %d: lower --max-routes or ask AWS for more", err, e.opts.MaxRoutes)
 }
 
 func stopped(stop <-chan struct{}) bool {

@@ -63,6 +63,7 @@ func fleet(cs []sim.StoredConnector) []schema.DesiredConnector {
 
 type env struct {
 	w   *simtest.World
+	api API // the engine's: a real client of the simulator
 	eng *Engine
 }
 
@@ -73,7 +74,8 @@ func newEnv(t *testing.T, simOpts sim.Config, chimeOpts chime.ClientOptions) env
 	if chimeOpts.Backoff == nil && chimeOpts.MaxBackoff == 0 {
 		chimeOpts.Backoff = simtest.NoWait
 	}
-	return env{w: w, eng: New(w.Client(t, chimeOpts), nil, 4)}
+	api := w.Client(t, chimeOpts)
+	return env{w: w, api: api, eng: NewEngine(api, EngineOptions{Concurrency: 4})}
 }
 
 // apply plans and applies desired, failing the test on a planning error.
@@ -246,7 +248,7 @@ func TestDeleteOfUnconfiguredSucceeds(t *testing.T) {
 			t.Fatal(err)
 		}
 		api := deleteRace{Client: w.Client(t, chime.ClientOptions{Backoff: simtest.NoWait}), sim: w.Sim}
-		eng := New(api, nil, 1)
+		eng := NewEngine(api, EngineOptions{Concurrency: 1})
 		desired := []schema.DesiredConnector{{Key: "vc", ID: cs[0].ID, Region: "us-east-1", Absent: true}}
 		p, err := eng.Plan(t.Context(), "rev", desired)
 		if err != nil {
@@ -476,4 +478,32 @@ func TestConvergesUnderFaultsAndThrottling(t *testing.T) {
 		t.Errorf("got %d successful puts, want exactly 40", ok)
 	}
 	t.Logf("faults %d, throttled %d, total calls %d for 40 connectors", s.Faults, s.Throttled, s.Total)
+}
+
+// TestApplyBegin: a connector refused when its write is due is not
+// written; the write of another is reported done.
+func TestApplyBegin(t *testing.T) {
+	e := newEnv(t, sim.Config{}, chime.ClientOptions{MaxAttempts: 1})
+	cs := e.w.Connectors(t, "us-east-1", "vc", 2)
+	desired := fleet(cs)
+	p, err := e.eng.Plan(t.Context(), "rev", desired)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := 0
+	r, err := e.eng.Apply(t.Context(), p, ApplyOptions{Begin: func(key string) (func(), bool) {
+		return func() { done++ }, key != desired[0].Key
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := outcomes(r), desired[0].Key+" skipped put; "+desired[1].Key+" applied put; "; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	if done != 1 {
+		t.Errorf("done called %d times, want once, after the write", done)
+	}
+	if e.w.Sim.Stats().Calls(opPut) != 1 {
+		t.Errorf("got %d writes, want 1", e.w.Sim.Stats().Calls(opPut))
+	}
 }

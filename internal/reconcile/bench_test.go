@@ -27,7 +27,7 @@ func BenchmarkApply1000(b *testing.B) {
 	simtest.Isolate(b)
 	w := simtest.Start(b, sim.Config{Rate: rate, Latency: 20 * time.Millisecond})
 	client := w.Client(b, chime.ClientOptions{APIRate: rate, APIBurst: 1, MaxAttempts: 10})
-	eng := New(client, nil, DefaultConcurrency)
+	eng := NewEngine(client, EngineOptions{})
 	desired := fleet(w.Connectors(b, "us-east-1", "vc", n))
 	for _, c := range desired {
 		if err := w.Sim.SetOrigination(c.ID, c.Origination); err != nil {
@@ -102,7 +102,7 @@ func benchmarkAdaptive(b *testing.B, n int, serviceRate float64) {
 		// A new client per run: each starts from the controller's start
 		// rate, as a new process would.
 		gauge := &rateGauge{}
-		eng := New(w.Client(b, cliDefaults(gauge)), nil, DefaultConcurrency)
+		eng := NewEngine(w.Client(b, cliDefaults(gauge)), EngineOptions{})
 		applyRun(b, w, eng, desired, i, changed, n/changed, float64(n)/serviceRate)
 		last, highest := gauge.settled("us-east-1")
 		b.ReportMetric(last, "rate-last")

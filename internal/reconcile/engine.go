@@ -29,37 +29,43 @@ var _ API = (*chime.Client)(nil)
 // keep the limiter busy despite the API's latency.
 const DefaultConcurrency = 8
 
+// EngineOptions configure an Engine. The zero value is usable.
+type EngineOptions struct {
+	Logger *slog.Logger // nil: discard
+	// Concurrency bounds the connectors read or written at once; 0 means
+	// DefaultConcurrency.
+	Concurrency int
+	// MaxRoutes is the routes per connector the spec was checked against
+	// (--max-routes), so that a write the service refuses for the
+	// account's route quota says which flag to lower; 0: not known.
+	MaxRoutes int
+	// Preflight says what a plan does with the routes it adds or changes,
+	// with Probe checking them (preflight.go). PreflightOff, or no Probe:
+	// nothing is checked.
+	Preflight PreflightMode
+	Probe     PreflightFunc
+}
+
 // Engine plans and applies. It is safe for concurrent use.
 type Engine struct {
-	api         API
-	log         *slog.Logger
-	concurrency int
-
-	preflightMode PreflightMode
-	preflight     PreflightFunc
-	maxRoutes     int // --max-routes, for the message of a refusal over the route quota; 0 = not known
+	api  API
+	log  *slog.Logger
+	opts EngineOptions
 
 	mu    sync.Mutex
 	known map[string]chime.VoiceConnector // by id: what listings and GetConnector said
 }
 
-// New returns an Engine that calls api with at most concurrency calls in
-// flight (0 means DefaultConcurrency).
-func New(api API, log *slog.Logger, concurrency int) *Engine {
-	if concurrency <= 0 {
-		concurrency = DefaultConcurrency
+// NewEngine returns an Engine that calls api as opts say.
+func NewEngine(api API, opts EngineOptions) *Engine {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = DefaultConcurrency
 	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{api: api, log: log, concurrency: concurrency, known: map[string]chime.VoiceConnector{}}
+	return &Engine{api: api, log: opts.Logger, opts: opts, known: map[string]chime.VoiceConnector{}}
 }
-
-// SetMaxRoutes tells the engine the routes per connector the spec was
-// checked against (--max-routes), so that a write the service refuses for
-// the account's route quota says which flag to lower. Call it before the
-// engine is used.
-func (e *Engine) SetMaxRoutes(n int) { e.maxRoutes = n }
 
 // remember keeps what the service said of connectors, so that a daemon asks
 // GetVoiceConnector once per connector, not once per change. Whether a
@@ -80,10 +86,10 @@ func (e *Engine) lookupKnown(id string) (chime.VoiceConnector, bool) {
 	return c, ok
 }
 
-// each calls fn(i) for i in [0, n) with at most e.concurrency calls at once,
+// each calls fn(i) for i in [0, n) with at most Concurrency calls at once,
 // and returns when all have returned. fn must honour ctx.
 func (e *Engine) each(ctx context.Context, n int, fn func(i int)) {
-	sem := make(chan struct{}, e.concurrency)
+	sem := make(chan struct{}, e.opts.Concurrency)
 	var wg sync.WaitGroup
 	for i := range n {
 		select {

@@ -239,7 +239,7 @@ func (e *Engine) emergencyCalling(ctx context.Context, ch diff.Change) error {
 	case err != nil:
 		return fmt.Errorf("read emergency calling before turning origination off: %w", err)
 	case configured:
-		return ErrEmergencyCalling
+		return permanent(ErrEmergencyCalling)
 	}
 	return nil
 }

@@ -34,17 +34,12 @@ func ParsePreflightMode(s string) (PreflightMode, error) {
 // once per plan, so a fresh cache per call caches within one plan.
 type PreflightFunc func(ctx context.Context, targets []preflight.Target) map[preflight.Target]diff.Preflight
 
-// SetPreflight makes Plan check the routes each plan adds or changes. Call
-// it before the engine is used.
-func (e *Engine) SetPreflight(mode PreflightMode, check PreflightFunc) {
-	e.preflightMode, e.preflight = mode, check
-}
-
 // checkRoutes runs the preflight check on the added and changed routes of
 // p, records the results in p.Preflight and, when enforcing, turns each
 // connector with a failing route into an error.
 func (e *Engine) checkRoutes(ctx context.Context, p *Planned) {
-	if e.preflight == nil || e.preflightMode == PreflightOff || e.preflightMode == "" {
+	mode := e.opts.Preflight
+	if e.opts.Probe == nil || mode == PreflightOff || mode == "" {
 		return
 	}
 	var targets []preflight.Target
@@ -58,7 +53,7 @@ func (e *Engine) checkRoutes(ctx context.Context, p *Planned) {
 	if len(targets) == 0 {
 		return
 	}
-	results := e.preflight(ctx, targets)
+	results := e.opts.Probe(ctx, targets)
 	p.Preflight = byRoute(results)
 	kept := p.Plan.Changes[:0]
 	for _, c := range p.Plan.Changes {
@@ -67,8 +62,8 @@ func (e *Engine) checkRoutes(ctx context.Context, p *Planned) {
 			kept = append(kept, c)
 			continue
 		}
-		e.log.Warn("preflight failed", "connector", c.Key, "error", err, "mode", string(e.preflightMode))
-		if e.preflightMode != PreflightEnforce {
+		e.log.Warn("preflight failed", "connector", c.Key, "error", err, "mode", string(mode))
+		if mode != PreflightEnforce {
 			kept = append(kept, c)
 			continue
 		}

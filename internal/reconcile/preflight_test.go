@@ -51,7 +51,7 @@ func TestPreflightModes(t *testing.T) {
 			desired := fleet(cs)
 			desired[1].Origination.Routes[1].Host = "dead.example.com"
 			fp := &fakePreflight{bad: map[string]bool{"dead.example.com": true}}
-			e.eng.SetPreflight(mode, fp.check)
+			e.eng = NewEngine(e.api, EngineOptions{Concurrency: 4, Preflight: mode, Probe: fp.check})
 			p, err := e.eng.Plan(t.Context(), "rev", desired)
 			if err != nil {
 				t.Fatal(err)
@@ -120,7 +120,7 @@ func TestPreflightTLS(t *testing.T) {
 	desired[1].Origination.Routes = []origination.Route{shared, good}
 	desired[2].Origination.Routes = []origination.Route{good}
 	fp := &fakePreflight{badTLS: map[string]bool{"sbc.example.com": true}}
-	e.eng.SetPreflight(PreflightEnforce, fp.check)
+	e.eng = NewEngine(e.api, EngineOptions{Concurrency: 4, Preflight: PreflightEnforce, Probe: fp.check})
 	p, err := e.eng.Plan(t.Context(), "rev", desired)
 	if err != nil {
 		t.Fatal(err)

@@ -65,22 +65,6 @@ func TestCredentialsRefused(t *testing.T) {
 	}
 }
 
-// TestDaemonFailsConnectorOnRefusedCredentials: the daemon fails each
-// connector with the refusal as its reason.
-func TestDaemonFailsConnectorOnRefusedCredentials(t *testing.T) {
-	d := startDaemon(t, 2, sim.Config{Credentials: map[string]string{"AKIDTEST": "another secret"}}, LoopOptions{})
-	d.send(t, "rev1", d.spec(nil), "")
-	o := d.waitPass(t)
-	if o.Counts[StateFailed] != 2 {
-		t.Fatalf("got counts %v, want both connectors failed", o.Counts)
-	}
-	for _, cs := range o.Connectors {
-		if want := "get origination of " + cs.ID + " in us-east-1: AWS refused the credentials: " + msgSignature; cs.Error != want {
-			t.Errorf("%s: got error %q, want %q", cs.Key, cs.Error, want)
-		}
-	}
-}
-
 // TestRouteQuota: the service refuses 12 routes under the default quota of
 // 10 while --max-routes allowed 20. The refusal says so and what to do; the
 // Put is not retried, and the other connectors converge.
@@ -88,7 +72,7 @@ func TestRouteQuota(t *testing.T) {
 	for _, maxRoutes := range []int{20, 0} {
 		t.Run(fmt.Sprint("max routes ", maxRoutes), func(t *testing.T) {
 			e := newEnv(t, sim.Config{}, chime.ClientOptions{MaxAttempts: 5})
-			e.eng.SetMaxRoutes(maxRoutes)
+			e.eng = NewEngine(e.api, EngineOptions{Concurrency: 4, MaxRoutes: maxRoutes})
 			cs := e.w.Connectors(t, "us-east-1", "vc", 3)
 			desired := fleet(cs)
 			big := &origination.Origination{}
@@ -233,7 +217,7 @@ func (ecUnreadable) EmergencyCallingConfigured(context.Context, string, string) 
 func TestEmergencyCallingUnreadable(t *testing.T) {
 	e := newEnv(t, sim.Config{}, chime.ClientOptions{})
 	desired := ecFleet(t, e)
-	eng := New(ecUnreadable{e.eng.api.(*chime.Client)}, nil, 2)
+	eng := NewEngine(ecUnreadable{e.api.(*chime.Client)}, EngineOptions{Concurrency: 2})
 	p, err := eng.Plan(t.Context(), "rev", desired)
 	if err != nil {
 		t.Fatal(err)
@@ -253,34 +237,5 @@ func TestEmergencyCallingUnreadable(t *testing.T) {
 	}
 	if st := e.w.Sim.Stats(); st.Calls(opDelete) != 0 || st.Calls(opPut) != 1 {
 		t.Errorf("got %d deletes and %d puts, want 0 and 1", st.Calls(opDelete), st.Calls(opPut))
-	}
-}
-
-// TestDaemonFailsConnectorWithEmergencyCalling: the daemon fails the
-// connector with the refusal's reason and writes nothing to it.
-func TestDaemonFailsConnectorWithEmergencyCalling(t *testing.T) {
-	d := startDaemon(t, 2, sim.Config{}, LoopOptions{Gates: diff.Gates{AllowTrafficLoss: true}})
-	o := &origination.Origination{Routes: []origination.Route{route("sbc1.example.com", 1, 50)}}
-	for _, id := range d.ids {
-		if err := d.w.Sim.SetOrigination(id, o); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := d.w.Sim.SetEmergencyCalling(d.ids[0], &sim.EmergencyCalling{DNIS: []sim.DNIS{{EmergencyPhoneNumber: "+15555550100", CallingCountry: "US"}}}); err != nil {
-		t.Fatal(err)
-	}
-	spec := fmt.Sprintf("package p\nvoiceConnectors: \"vc-0000\": {id: %q, origination: absent: true}\nvoiceConnectors: \"vc-0001\": {id: %q, origination: absent: true}\n", d.ids[0], d.ids[1])
-	d.send(t, "rev1", []schema.File{{Path: "spec.cue", Data: []byte(spec)}}, "")
-	ov := d.waitPass(t)
-	states := map[string]string{}
-	for _, cs := range ov.Connectors {
-		states[cs.Key] = string(cs.State) + ": " + cs.Error
-	}
-	want := map[string]string{"vc-0000": "failed: " + ErrEmergencyCalling.Error(), "vc-0001": "in_sync: "}
-	if fmt.Sprint(states) != fmt.Sprint(want) {
-		t.Errorf("got %v, want %v", states, want)
-	}
-	if got := d.w.Origination(t, d.ids[0]); !origination.Equal(got, o) {
-		t.Errorf("vc-0000 holds %s, want it untouched", got)
 	}
 }

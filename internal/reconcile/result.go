@@ -18,6 +18,7 @@ const (
 	StatusApplied   OutcomeStatus = "applied"   // written and confirmed
 	StatusConverged OutcomeStatus = "converged" // changed by someone else to the desired state since the plan
 	StatusFailed    OutcomeStatus = "failed"
+	StatusSkipped   OutcomeStatus = "skipped" // not written: ApplyOptions.Begin refused it
 )
 
 // Outcome is what happened to one connector.
@@ -36,7 +37,8 @@ type Outcome struct {
 	Error     string                   `json:"error,omitempty"`
 }
 
-func (o Outcome) fail(err error) Outcome {
+// Fail returns o failed with err.
+func (o Outcome) Fail(err error) Outcome {
 	o.Status, o.Err, o.Error = StatusFailed, err, err.Error()
 	return o
 }

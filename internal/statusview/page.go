@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sipops/reconciler/internal/daemon"
 	"github.com/sipops/reconciler/internal/origination"
-	"github.com/sipops/reconciler/internal/reconcile"
 )
 
 //go:embed page.html
@@ -19,14 +19,14 @@ var pageHTML string
 
 // Handler serves the page for the overview returned by status.
 type Handler struct {
-	status  func() reconcile.Overview
+	status  func() daemon.Overview
 	tmpl    *template.Template
 	refresh time.Duration
 	now     func() time.Time
 }
 
 // New returns the page handler. refresh is how often the page reloads itself.
-func New(status func() reconcile.Overview, refresh time.Duration) *Handler {
+func New(status func() daemon.Overview, refresh time.Duration) *Handler {
 	h := &Handler{status: status, refresh: refresh, now: time.Now}
 	h.tmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 		"ago":    h.ago,
@@ -34,9 +34,9 @@ func New(status func() reconcile.Overview, refresh time.Duration) *Handler {
 		"short":  short,
 		"shares": shares,
 		"routes": func(o *origination.Origination) string { return o.String() },
-		"count":  func(c map[reconcile.ConnectorState]int, s string) int { return c[reconcile.ConnectorState(s)] },
+		"count":  func(c map[daemon.ConnectorState]int, s string) int { return c[daemon.ConnectorState(s)] },
 		// standby: leader election is on and this daemon does not lead.
-		"standby": func(e *reconcile.ElectionStatus) bool { return e != nil && !e.Leading },
+		"standby": func(e *daemon.ElectionStatus) bool { return e != nil && !e.Leading },
 	}).Parse(pageHTML))
 	return h
 }
@@ -53,11 +53,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	slices.Reverse(o.Changes) // newest first
 	// Those that need attention first: in a fleet of hundreds, a failed
 	// connector in key order would be off the screen.
-	slices.SortStableFunc(o.Connectors, func(a, b reconcile.ConnectorStatus) int {
+	slices.SortStableFunc(o.Connectors, func(a, b daemon.ConnectorStatus) int {
 		return cmp.Compare(attention(a.State), attention(b.State))
 	})
 	data := struct {
-		reconcile.Overview
+		daemon.Overview
 		Refresh int
 	}{o, int(h.refresh.Seconds())}
 	if err := h.tmpl.Execute(w, data); err != nil {
@@ -67,15 +67,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // attention ranks a connector state for the page, most urgent first; a
 // state this page does not know yet counts as urgent.
-func attention(s reconcile.ConnectorState) int {
+func attention(s daemon.ConnectorState) int {
 	switch s {
-	case reconcile.StateDrifted:
+	case daemon.StateDrifted:
 		return 1
-	case reconcile.StateSuspended:
+	case daemon.StateSuspended:
 		return 2
-	case reconcile.StatePending:
+	case daemon.StatePending:
 		return 3
-	case reconcile.StateInSync:
+	case daemon.StateInSync:
 		return 4
 	}
 	return 0

@@ -10,11 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sipops/reconciler/internal/daemon"
 	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/origination"
-	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/schema"
 	"github.com/sipops/reconciler/internal/statusview/pagetest"
+	"github.com/sipops/reconciler/internal/suspension"
 )
 
 var now = time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
@@ -26,31 +27,31 @@ const injected = `put origination: <script>alert("x")</script> throttled`
 // overview is a loop state with one of everything the page shows: a
 // connector in sync with two routes sharing a tier 60/40, a failed one, a
 // newest revision both invalid and held, and one change.
-func overview() reconcile.Overview {
+func overview() daemon.Overview {
 	live := &origination.Origination{Routes: []origination.Route{
 		{Host: "sbc2.example.com", Port: 5060, Protocol: "UDP", Priority: 1, Weight: 40},
 		{Host: "sbc1.example.com", Port: 5060, Protocol: "UDP", Priority: 1, Weight: 60},
 	}}
 	retry := now.Add(30 * time.Second)
-	change := reconcile.AppliedChange{Time: now.Add(-2 * time.Minute), Revision: "sha256:0123456789abcdef0123", Trigger: "revision",
+	change := daemon.AppliedChange{Time: now.Add(-2 * time.Minute), Revision: "sha256:0123456789abcdef0123", Trigger: "revision",
 		Key: "east", ID: "abcdef0123456789", Action: diff.Put, After: live}
-	return reconcile.Overview{
+	return daemon.Overview{
 		Source:      "git https://git.example.com/voice/specs.git",
 		SourceError: "fetch https://git.example.com/voice/specs.git: connection refused",
-		LastGood:    &reconcile.Revision{ID: "sha256:0123456789abcdef0123", Accepted: now.Add(-2 * time.Minute)},
-		Current:     &reconcile.Revision{ID: "fedcba9876543210fedc"},
+		LastGood:    &daemon.Revision{ID: "sha256:0123456789abcdef0123", Accepted: now.Add(-2 * time.Minute)},
+		Current:     &daemon.Revision{ID: "fedcba9876543210fedc"},
 		Invalid:     []schema.Diagnostic{{File: "origination.cue", Line: 4, Column: 12, Message: `protocol: "udp" is not "TCP" or "UDP"`}},
 		Held:        []diff.Violation{{Kind: diff.TrafficLoss, Keys: []string{"east"}, Message: "east would lose every route (--allow-traffic-loss)"}},
 		Ready:       true,
 		LastSync:    now.Add(-5 * time.Second),
 		LastSuccess: now.Add(-5 * time.Second),
 		Drift:       "correct",
-		Connectors: []reconcile.ConnectorStatus{
-			{Key: "east", ID: "abcdef0123456789", Name: "vc-east", Region: "us-east-1", State: reconcile.StateInSync, Desired: live, Live: live, LastChange: &change},
-			{Key: "west", Name: "vc-west", Region: "us-west-2", State: reconcile.StateFailed, Error: injected, NextRetry: &retry, Failures: 2},
+		Connectors: []daemon.ConnectorStatus{
+			{Key: "east", ID: "abcdef0123456789", Name: "vc-east", Region: "us-east-1", State: daemon.StateInSync, Desired: live, Live: live, LastChange: &change},
+			{Key: "west", Name: "vc-west", Region: "us-west-2", State: daemon.StateFailed, Error: injected, NextRetry: &retry, Failures: 2},
 		},
-		Changes: []reconcile.AppliedChange{change},
-		Counts:  map[reconcile.ConnectorState]int{reconcile.StateInSync: 1, reconcile.StateDrifted: 0, reconcile.StateFailed: 1, reconcile.StatePending: 0},
+		Changes: []daemon.AppliedChange{change},
+		Counts:  map[daemon.ConnectorState]int{daemon.StateInSync: 1, daemon.StateDrifted: 0, daemon.StateFailed: 1, daemon.StatePending: 0},
 	}
 }
 
@@ -185,16 +186,16 @@ func TestPageText(t *testing.T) {
 // a connector the spec does not name is listed too.
 func TestPageSuspended(t *testing.T) {
 	o := overview()
-	by := reconcile.Operator{User: "root", SudoUser: "alice"}
+	by := suspension.Operator{User: "root", SudoUser: "alice"}
 	dr := &origination.Origination{Routes: []origination.Route{{Host: "dr.example.com", Port: 5060, Protocol: "UDP", Priority: 1, Weight: 100}}}
-	s := reconcile.Suspension{Key: "north", Reason: "INC-4242 " + injected, By: by, Since: now.Add(-time.Hour)}
-	o.Suspensions = []reconcile.Suspension{s, {Key: "old", By: reconcile.Operator{User: "bob"}, Since: now.Add(-50 * time.Hour)}}
-	o.Connectors = append(o.Connectors, reconcile.ConnectorStatus{Key: "north", Region: "us-east-1", State: reconcile.StateSuspended,
+	s := suspension.Suspension{Key: "north", Reason: "INC-4242 " + injected, By: by, Since: now.Add(-time.Hour)}
+	o.Suspensions = []suspension.Suspension{s, {Key: "old", By: suspension.Operator{User: "bob"}, Since: now.Add(-50 * time.Hour)}}
+	o.Connectors = append(o.Connectors, daemon.ConnectorStatus{Key: "north", Region: "us-east-1", State: daemon.StateSuspended,
 		Desired: o.Connectors[0].Desired, Live: dr, Suspension: &s, Differs: true})
-	o.Counts[reconcile.StateSuspended] = 1
-	o.Changes = append(o.Changes, reconcile.AppliedChange{Time: now.Add(-time.Hour), Trigger: reconcile.TriggerSuspend, Key: "north",
+	o.Counts[daemon.StateSuspended] = 1
+	o.Changes = append(o.Changes, daemon.AppliedChange{Time: now.Add(-time.Hour), Trigger: daemon.TriggerSuspend, Key: "north",
 		Action: diff.Noop, By: &by, Reason: s.Reason})
-	h := New(func() reconcile.Overview { return o }, 10*time.Second)
+	h := New(func() daemon.Overview { return o }, 10*time.Second)
 	h.now = func() time.Time { return now }
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
@@ -266,24 +267,24 @@ func TestPageSelfContained(t *testing.T) {
 func TestPageElection(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
-		election reconcile.ElectionStatus
+		election daemon.ElectionStatus
 		want     []string
 		wantNot  []string
 	}{
-		{"leader", reconcile.ElectionStatus{Identity: "host-a/10.0.0.1:9750", Leading: true, Leader: "host-a/10.0.0.1:9750", Since: now.Add(-time.Hour)},
+		{"leader", daemon.ElectionStatus{Identity: "host-a/10.0.0.1:9750", Leading: true, Leader: "host-a/10.0.0.1:9750", Since: now.Add(-time.Hour)},
 			[]string{"Leader election: leader this daemon, host-a/10.0.0.1:9750, holds the lease and writes · since 1h0m0s ago", "revision in force 0123456789ab"},
 			[]string{"standby", "validated, ready for a takeover"}},
-		{"standby", reconcile.ElectionStatus{Identity: "host-b/10.0.0.2:9750", Leader: "host-a/10.0.0.1:9750", Since: now.Add(-time.Minute)},
+		{"standby", daemon.ElectionStatus{Identity: "host-b/10.0.0.2:9750", Leader: "host-a/10.0.0.1:9750", Since: now.Add(-time.Minute)},
 			[]string{"standby this daemon, host-b/10.0.0.2:9750, validates revisions and writes nothing · leader host-a/10.0.0.1:9750 · since 1m0s ago",
 				"revision in force when this daemon last led", "validated, ready for a takeover 76543210fedc"},
 			nil},
-		{"etcd down", reconcile.ElectionStatus{Identity: "host-b", Error: "cannot reach etcd at http://etcd1:2379: " + injected},
+		{"etcd down", daemon.ElectionStatus{Identity: "host-b", Error: "cannot reach etcd at http://etcd1:2379: " + injected},
 			[]string{"leader none seen", "cannot reach etcd at http://etcd1:2379: " + injected}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := overview()
-			o.Election, o.Validated = &tc.election, &reconcile.Revision{ID: "sha256:76543210fedcba9876"}
-			h := New(func() reconcile.Overview { return o }, 10*time.Second)
+			o.Election, o.Validated = &tc.election, &daemon.Revision{ID: "sha256:76543210fedcba9876"}
+			h := New(func() daemon.Overview { return o }, 10*time.Second)
 			h.now = func() time.Time { return now }
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))

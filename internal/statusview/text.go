@@ -8,7 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/sipops/reconciler/internal/reconcile"
+	"github.com/sipops/reconciler/internal/daemon"
 )
 
 // Age is how long since was before now, as an operator reads it: 45s,
@@ -28,7 +28,7 @@ func Age(now, since time.Time) string {
 
 // WriteText writes the text of "reconciler status": what an operator needs
 // in an incident, the suspensions and failures first among the connectors.
-func WriteText(w io.Writer, o reconcile.Overview, now time.Time) error {
+func WriteText(w io.Writer, o daemon.Overview, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	if e := o.Election; e != nil {
 		role := "standby: writes nothing; leader " + cmp.Or(e.Leader, "unknown")
@@ -41,7 +41,7 @@ func WriteText(w io.Writer, o reconcile.Overview, now time.Time) error {
 	fmt.Fprintf(tw, "revision\t%s\n", revisionLine(o, now))
 	fmt.Fprintf(tw, "last sync\t%s, last success %s\n", ago(now, o.LastSync), ago(now, o.LastSuccess))
 	var counts []string
-	for _, s := range reconcile.ConnectorStates() {
+	for _, s := range daemon.ConnectorStates() {
 		counts = append(counts, fmt.Sprintf("%d %s", o.Counts[s], strings.ReplaceAll(string(s), "_", " ")))
 	}
 	fmt.Fprintf(tw, "connectors\t%s\n", strings.Join(counts, ", "))
@@ -56,7 +56,7 @@ func WriteText(w io.Writer, o reconcile.Overview, now time.Time) error {
 	return nil
 }
 
-func revisionLine(o reconcile.Overview, now time.Time) string {
+func revisionLine(o daemon.Overview, now time.Time) string {
 	line := "none in force"
 	if r := o.LastGood; r != nil {
 		line = fmt.Sprintf("%s, accepted %s", short(r.ID), ago(now, r.Accepted))
@@ -79,11 +79,11 @@ func ago(now, t time.Time) string {
 	return Age(now, t) + " ago"
 }
 
-func writeSuspensions(w io.Writer, o reconcile.Overview, now time.Time) {
+func writeSuspensions(w io.Writer, o daemon.Overview, now time.Time) {
 	if len(o.Suspensions) == 0 {
 		return
 	}
-	state := map[string]reconcile.ConnectorStatus{}
+	state := map[string]daemon.ConnectorStatus{}
 	for _, c := range o.Connectors {
 		state[c.Key] = c
 	}
@@ -106,10 +106,10 @@ func writeSuspensions(w io.Writer, o reconcile.Overview, now time.Time) {
 	tw.Flush()
 }
 
-func writeFailed(w io.Writer, o reconcile.Overview, now time.Time) {
-	var failed []reconcile.ConnectorStatus
+func writeFailed(w io.Writer, o daemon.Overview, now time.Time) {
+	var failed []daemon.ConnectorStatus
 	for _, c := range o.Connectors {
-		if c.State == reconcile.StateFailed {
+		if c.State == daemon.StateFailed {
 			failed = append(failed, c)
 		}
 	}

@@ -5,9 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sipops/reconciler/internal/daemon"
 	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/origination"
-	"github.com/sipops/reconciler/internal/reconcile"
+	"github.com/sipops/reconciler/internal/suspension"
 )
 
 // TestWriteStatus: the text of status, for an operator in an incident.
@@ -15,19 +16,19 @@ func TestWriteStatus(t *testing.T) {
 	now := time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
 	retry := now.Add(30 * time.Second)
 	dr := &origination.Origination{Routes: []origination.Route{{Host: "dr.example.com", Port: 5060, Protocol: "UDP", Priority: 1, Weight: 100}}}
-	s := reconcile.Suspension{Key: "sbc-east", Reason: "INC-4242", By: reconcile.Operator{User: "root", SudoUser: "alice"}, Since: now.Add(-90 * time.Minute)}
-	o := reconcile.Overview{
+	s := suspension.Suspension{Key: "sbc-east", Reason: "INC-4242", By: suspension.Operator{User: "root", SudoUser: "alice"}, Since: now.Add(-90 * time.Minute)}
+	o := daemon.Overview{
 		Source:   "git https://git.example.com/voice/specs.git@main",
-		LastGood: &reconcile.Revision{ID: "4f1c2a9e0b7d1234", Accepted: now.Add(-2 * time.Hour)},
-		Current:  &reconcile.Revision{ID: "99aa"}, Held: []diff.Violation{{Message: "sbc-west would lose every route"}},
+		LastGood: &daemon.Revision{ID: "4f1c2a9e0b7d1234", Accepted: now.Add(-2 * time.Hour)},
+		Current:  &daemon.Revision{ID: "99aa"}, Held: []diff.Violation{{Message: "sbc-west would lose every route"}},
 		LastSync: now.Add(-10 * time.Second), LastSuccess: now.Add(-10 * time.Second),
-		Counts: map[reconcile.ConnectorState]int{reconcile.StateInSync: 7, reconcile.StateFailed: 1, reconcile.StateSuspended: 2},
-		Connectors: []reconcile.ConnectorStatus{
-			{Key: "sbc-east", State: reconcile.StateSuspended, Live: dr, Differs: true, Suspension: &s},
-			{Key: "sbc-west", State: reconcile.StateFailed, Error: "put origination: AccessDenied", NextRetry: &retry},
+		Counts: map[daemon.ConnectorState]int{daemon.StateInSync: 7, daemon.StateFailed: 1, daemon.StateSuspended: 2},
+		Connectors: []daemon.ConnectorStatus{
+			{Key: "sbc-east", State: daemon.StateSuspended, Live: dr, Differs: true, Suspension: &s},
+			{Key: "sbc-west", State: daemon.StateFailed, Error: "put origination: AccessDenied", NextRetry: &retry},
 		},
-		Suspensions: []reconcile.Suspension{s, {Key: "old", By: reconcile.Operator{User: "bob"}, Since: now.Add(-50 * time.Hour)}},
-		Election:    &reconcile.ElectionStatus{Identity: "host-b", Leader: "host-a"},
+		Suspensions: []suspension.Suspension{s, {Key: "old", By: suspension.Operator{User: "bob"}, Since: now.Add(-50 * time.Hour)}},
+		Election:    &daemon.ElectionStatus{Identity: "host-b", Leader: "host-a"},
 	}
 	var b bytes.Buffer
 	if err := WriteText(&b, o, now); err != nil {

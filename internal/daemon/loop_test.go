@@ -1,4 +1,4 @@
-package reconcile
+package daemon
 
 import (
 	"context"
@@ -27,7 +27,7 @@ type daemon struct {
 	done   chan error
 }
 
-func startDaemon(t *testing.T, n int, simOpts sim.Config, opts LoopOptions) *daemon {
+func startDaemon(t *testing.T, n int, simOpts sim.Config, opts Options) *daemon {
 	t.Helper()
 	e := newEnv(t, simOpts, chime.ClientOptions{MaxAttempts: 1})
 	var ids []string
@@ -40,12 +40,12 @@ func startDaemon(t *testing.T, n int, simOpts sim.Config, opts LoopOptions) *dae
 }
 
 // runDaemon starts a Loop on e's engine.
-func runDaemon(t *testing.T, e env, opts LoopOptions) *daemon {
+func runDaemon(t *testing.T, e env, opts Options) *daemon {
 	t.Helper()
 	d := &daemon{env: e, snaps: make(chan *source.Snapshot), reload: make(chan Reload, 1), passes: make(chan Overview, 100), done: make(chan error, 1)}
 	opts.OnPass = func(o Overview) { d.passes <- o }
 	opts.Schema = schema.LoadOptions{DefaultRegion: "us-east-1"}
-	d.loop = NewLoop(e.eng, opts)
+	d.loop = New(e.options(opts))
 	ctx, cancel := context.WithCancel(t.Context())
 	d.cancel = cancel
 	go func() { d.done <- d.loop.Run(ctx, d.snaps, d.reload) }()
@@ -91,7 +91,7 @@ func (d *daemon) waitPass(t *testing.T) Overview {
 }
 
 func TestLoopAppliesOnlyWhatChanged(t *testing.T) {
-	d := startDaemon(t, 20, sim.Config{}, LoopOptions{})
+	d := startDaemon(t, 20, sim.Config{}, Options{})
 	d.send(t, "rev1", d.spec(nil), "")
 	o := d.waitPass(t)
 	if o.Counts["in_sync"] != 20 || o.LastGood.ID != "rev1" {
@@ -115,7 +115,7 @@ func TestLoopAppliesOnlyWhatChanged(t *testing.T) {
 }
 
 func TestLoopInvalidRevisionKeepsLastGood(t *testing.T) {
-	d := startDaemon(t, 3, sim.Config{}, LoopOptions{})
+	d := startDaemon(t, 3, sim.Config{}, Options{})
 	d.send(t, "good", d.spec(nil), "")
 	d.waitPass(t)
 	d.calls()
@@ -140,7 +140,7 @@ func TestLoopInvalidRevisionKeepsLastGood(t *testing.T) {
 }
 
 func TestLoopReportsInvalidRevision(t *testing.T) {
-	d := startDaemon(t, 1, sim.Config{}, LoopOptions{})
+	d := startDaemon(t, 1, sim.Config{}, Options{})
 	d.send(t, "good", d.spec(nil), "")
 	d.waitPass(t)
 	bad := []schema.File{{Path: "x.cue", Data: []byte("package p\nvoiceConnectors: x: {id: \"abcdef1ghij2klmno3pqr4\"}\n")}}
@@ -153,7 +153,7 @@ func TestLoopReportsInvalidRevision(t *testing.T) {
 }
 
 func TestLoopHoldsGatedRevisionUntilAllowed(t *testing.T) {
-	d := startDaemon(t, 10, sim.Config{}, LoopOptions{})
+	d := startDaemon(t, 10, sim.Config{}, Options{})
 	d.send(t, "rev1", d.spec(nil), "")
 	d.waitPass(t)
 	d.calls()
@@ -177,8 +177,31 @@ func TestLoopHoldsGatedRevisionUntilAllowed(t *testing.T) {
 	}
 }
 
+// TestLoopRevisionWithinMassChange: a revision that changes ten of forty
+// managed connectors, 25%, is within the mass-change gate: it is weighed
+// against every managed connector, not against the ten it changes, and
+// applied without an override.
+func TestLoopRevisionWithinMassChange(t *testing.T) {
+	d := startDaemon(t, 40, sim.Config{}, Options{})
+	d.send(t, "rev1", d.spec(nil), "")
+	d.waitPass(t)
+	d.calls()
+	ten := map[int]int{}
+	for i := range 10 {
+		ten[i] = 10
+	}
+	d.send(t, "rev2", d.spec(ten), "")
+	o := d.waitPass(t)
+	if len(o.Held) != 0 || o.LastGood.ID != "rev2" || o.Counts[StateInSync] != 40 {
+		t.Errorf("got held %v, last good %v, counts %v; want rev2 applied, every connector in sync", o.Held, o.LastGood, o.Counts)
+	}
+	if n := d.calls()[opPut]; n != 10 {
+		t.Errorf("got %d writes, want 10", n)
+	}
+}
+
 func TestLoopDriftReportOnly(t *testing.T) {
-	d := startDaemon(t, 2, sim.Config{}, LoopOptions{Drift: DriftReport})
+	d := startDaemon(t, 2, sim.Config{}, Options{Drift: DriftReport})
 	d.send(t, "rev1", d.spec(nil), "")
 	d.waitPass(t)
 	drift := &origination.Origination{Routes: []origination.Route{route("sbc1.example.com", 1, 5), route("sbc2.example.com", 1, 50)}}
@@ -195,7 +218,7 @@ func TestLoopDriftReportOnly(t *testing.T) {
 }
 
 func TestLoopRetriesFailedConnectors(t *testing.T) {
-	d := startDaemon(t, 2, sim.Config{}, LoopOptions{RetryBase: 50 * time.Millisecond})
+	d := startDaemon(t, 2, sim.Config{}, Options{RetryBase: 50 * time.Millisecond})
 	d.w.Sim.SetFaults(1)
 	d.send(t, "rev1", d.spec(nil), "")
 	o := d.waitPass(t)
@@ -217,7 +240,7 @@ func TestLoopRetriesFailedConnectors(t *testing.T) {
 // the loop starts no new write, lets those in flight finish, and returns;
 // every connector holds either its old or its new origination.
 func TestLoopStopFinishesWritesInFlight(t *testing.T) {
-	d := startDaemon(t, 12, sim.Config{Latency: 200 * time.Millisecond}, LoopOptions{})
+	d := startDaemon(t, 12, sim.Config{Latency: 200 * time.Millisecond}, Options{})
 	d.send(t, "rev1", d.spec(nil), "")
 	deadline := time.Now().Add(10 * time.Second)
 	for d.w.Sim.Stats().Count(opPut, 200) == 0 { // the first write is done, others are in flight
@@ -259,7 +282,7 @@ func TestLoopStopFinishesWritesInFlight(t *testing.T) {
 // TestLoopReloadChangesSettings: a reload with new settings switches the
 // drift mode for the sweep it causes.
 func TestLoopReloadChangesSettings(t *testing.T) {
-	d := startDaemon(t, 1, sim.Config{}, LoopOptions{})
+	d := startDaemon(t, 1, sim.Config{}, Options{})
 	d.send(t, "rev1", d.spec(nil), "")
 	d.waitPass(t)
 	drift := &origination.Origination{Routes: []origination.Route{route("sbc1.example.com", 1, 5), route("sbc2.example.com", 1, 50)}}
@@ -279,7 +302,7 @@ func TestLoopReloadChangesSettings(t *testing.T) {
 // TestLoopReadyDespiteAFailedConnector: one connector that cannot be
 // written does not keep the daemon from being ready.
 func TestLoopReadyDespiteAFailedConnector(t *testing.T) {
-	d := startDaemon(t, 1, sim.Config{}, LoopOptions{})
+	d := startDaemon(t, 1, sim.Config{}, Options{})
 	if err := d.loop.Ready(); err == nil {
 		t.Fatal("ready before any pass")
 	}

@@ -1,4 +1,4 @@
-package reconcile
+package daemon
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/chime/sim"
+	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/schema"
 )
 
@@ -47,23 +48,23 @@ func TestErrorClassSchedules(t *testing.T) {
 		faults    float64
 		files     func(d *daemon) []schema.File
 		key       string // the connector that fails
-		wantClass ErrorClass
+		wantClass reconcile.ErrorClass
 		wantErr   string
 	}{
-		{"5xx", sim.Config{}, 1, withSpec(), "vc-0000", ClassTransient, "injected fault"},
+		{"5xx", sim.Config{}, 1, withSpec(), "vc-0000", reconcile.ClassTransient, "injected fault"},
 		{"a name that matches nothing", sim.Config{}, 0, withSpec(func(*daemon) schema.File { return ghost("ghost", `name: "nope"`) }),
-			"ghost", ClassPermanent, `no voice connector is named "nope" in us-east-1`},
+			"ghost", reconcile.ClassPermanent, `no voice connector is named "nope" in us-east-1`},
 		{"a connector that does not exist", sim.Config{}, 0, withSpec(func(*daemon) schema.File { return ghost("ghost", `id: "zzzzzz1ghij2klmno3pqr9"`) }),
-			"ghost", ClassPermanent, "NotFoundException"},
+			"ghost", reconcile.ClassPermanent, "NotFoundException"},
 		{"the route quota", sim.Config{}, 0, withSpec(func(d *daemon) schema.File { return bigRoutes(d.ids[1]) }),
-			"big", ClassPermanent, "the service refused 12 routes"},
+			"big", reconcile.ClassPermanent, "the service refused 12 routes"},
 		{"credentials refused", sim.Config{Credentials: map[string]string{"AKIDTEST": "another secret"}}, 0, withSpec(),
-			"vc-0000", ClassPermanent, "AWS refused the credentials"},
+			"vc-0000", reconcile.ClassPermanent, "AWS refused the credentials"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, tt.sim, chime.ClientOptions{MaxAttempts: 1})
-			d := startDaemonOn(t, e, 2, LoopOptions{RetryBase: base, Schema: schema.LoadOptions{DefaultRegion: "us-east-1", MaxRoutes: 20}})
+			d := startDaemonOn(t, e, 2, Options{RetryBase: base, Schema: schema.LoadOptions{DefaultRegion: "us-east-1", MaxRoutes: 20}})
 			e.w.Sim.SetFaults(tt.faults)
 			before := time.Now()
 			d.send(t, "rev1", tt.files(d), "")
@@ -73,7 +74,7 @@ func TestErrorClassSchedules(t *testing.T) {
 				t.Fatalf("got %s %s %q, want failed %s containing %q", cs.State, cs.ErrorClass, cs.Error, tt.wantClass, tt.wantErr)
 			}
 			lo, hi := before.Add(base*8/10), time.Now().Add(base*12/10) // the backoff's jitter: ±20%
-			if tt.wantClass == ClassPermanent {
+			if tt.wantClass == reconcile.ClassPermanent {
 				lo, hi = before.Add(PermanentRetryInterval*9/10), time.Now().Add(PermanentRetryInterval*11/10)
 			}
 			if cs.NextRetry == nil || cs.NextRetry.Before(lo) || cs.NextRetry.After(hi) {
@@ -108,11 +109,11 @@ func connectorOf(t *testing.T, o Overview, key string) ConnectorStatus {
 func TestPermanentFailureRetriedOnRevisionAndReload(t *testing.T) {
 	for _, trigger := range []string{"revision", "reload"} {
 		t.Run(trigger, func(t *testing.T) {
-			d := startDaemon(t, 1, sim.Config{}, LoopOptions{RetryBase: 20 * time.Millisecond})
+			d := startDaemon(t, 1, sim.Config{}, Options{RetryBase: 20 * time.Millisecond})
 			files := append(d.spec(nil), ghost("late", `name: "late-0000"`))
 			d.send(t, "rev1", files, "")
 			o := d.waitPass(t)
-			if cs := connectorOf(t, o, "late"); cs.ErrorClass != ClassPermanent {
+			if cs := connectorOf(t, o, "late"); cs.ErrorClass != reconcile.ClassPermanent {
 				t.Fatalf("got %s %s %q, want failed permanent", cs.State, cs.ErrorClass, cs.Error)
 			}
 			d.calls()

@@ -1,4 +1,4 @@
-package reconcile
+package daemon
 
 import (
 	"context"
@@ -12,20 +12,22 @@ import (
 	"github.com/sipops/reconciler/internal/chime/sim"
 	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/schema"
 	"github.com/sipops/reconciler/internal/source"
+	"github.com/sipops/reconciler/internal/suspension"
 )
 
 // memStore keeps the suspensions saved, and fails when told to.
 type memStore struct {
 	mu    sync.Mutex
-	saved [][]Suspension
+	saved [][]suspension.Suspension
 	err   error
 }
 
-var _ SuspensionStore = (*memStore)(nil)
+var _ suspension.Store = (*memStore)(nil)
 
-func (m *memStore) Save(ss []Suspension) error {
+func (m *memStore) Save(ss []suspension.Suspension) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.err != nil {
@@ -48,7 +50,7 @@ func (m *memStore) last() []string {
 	return keys
 }
 
-var alice = Operator{User: "root", UID: 0, SudoUser: "alice"}
+var alice = suspension.Operator{User: "root", UID: 0, SudoUser: "alice"}
 
 // drDrift is what an operator sets by hand during an incident: every call
 // to the DR site.
@@ -68,7 +70,7 @@ func connectorIn(t *testing.T, o Overview, key string) ConnectorStatus {
 // converge; resume writes it at once, in a pass of its own.
 func TestSuspendAndResume(t *testing.T) {
 	store := &memStore{}
-	d := startDaemon(t, 3, sim.Config{}, LoopOptions{Suspensions: store})
+	d := startDaemon(t, 3, sim.Config{}, Options{Suspensions: suspension.NewBook(store, nil)})
 	d.send(t, "rev1", d.spec(nil), "")
 	d.waitPass(t)
 
@@ -86,7 +88,7 @@ func TestSuspendAndResume(t *testing.T) {
 	if last := o.Changes[len(o.Changes)-1]; last.Trigger != TriggerSuspend || last.Key != "vc-0001" || last.By == nil || *last.By != alice || last.Reason != "INC-4242" {
 		t.Errorf("change log: got %+v, want the suspension by alice", last)
 	}
-	if r, _ := d.loop.Suspend([]string{"vc-0001"}, false, "again", Operator{User: "bob"}); len(r.Already) != 1 || r.Already[0].Reason != "INC-4242" {
+	if r, _ := d.loop.Suspend([]string{"vc-0001"}, false, "again", suspension.Operator{User: "bob"}); len(r.Already) != 1 || r.Already[0].Reason != "INC-4242" {
 		t.Errorf("suspend again: got %+v, want the first suspension unchanged", r)
 	}
 
@@ -127,7 +129,7 @@ func TestSuspendAndResume(t *testing.T) {
 	}
 
 	// Resume: vc-0001 alone is read and written, at once.
-	resumed, not, err := d.loop.Resume([]string{"vc-0001", "vc-0002"}, false, Operator{User: "bob"})
+	resumed, not, err := d.loop.Resume([]string{"vc-0001", "vc-0002"}, false, suspension.Operator{User: "bob"})
 	if err != nil || len(resumed) != 1 || resumed[0].Key != "vc-0001" || !slices.Equal(not, []string{"vc-0002"}) {
 		t.Fatalf("Resume: got %+v, not suspended %v, %v", resumed, not, err)
 	}
@@ -151,15 +153,15 @@ func TestSuspendAndResume(t *testing.T) {
 // manage is refused whole, and says which keys it knows.
 func TestSuspendUnknownKey(t *testing.T) {
 	store := &memStore{}
-	d := startDaemon(t, 2, sim.Config{}, LoopOptions{Suspensions: store})
-	if _, err := d.loop.Suspend(nil, true, "", alice); !errors.Is(err, ErrNothingManaged) {
-		t.Errorf("suspend --all before any revision: got %v, want %v", err, ErrNothingManaged)
+	d := startDaemon(t, 2, sim.Config{}, Options{Suspensions: suspension.NewBook(store, nil)})
+	if _, err := d.loop.Suspend(nil, true, "", alice); !errors.Is(err, suspension.ErrNothingManaged) {
+		t.Errorf("suspend --all before any revision: got %v, want %v", err, suspension.ErrNothingManaged)
 	}
 	d.send(t, "rev1", d.spec(nil), "")
 	d.waitPass(t)
 	_, err := d.loop.Suspend([]string{"vc-0000", "nope"}, false, "", alice)
 	want := `unknown connector "nope": not in the spec this daemon manages (managed: vc-0000, vc-0001)`
-	if u, ok := errors.AsType[*UnknownError](err); !ok || err.Error() != want || !slices.Equal(u.Keys, []string{"nope"}) {
+	if u, ok := errors.AsType[*suspension.UnknownError](err); !ok || err.Error() != want || !slices.Equal(u.Keys, []string{"nope"}) {
 		t.Errorf("got %v, want %s", err, want)
 	}
 	if _, _, err := d.loop.Resume([]string{"nope"}, false, alice); err == nil {
@@ -181,7 +183,7 @@ func TestSuspendUnknownKey(t *testing.T) {
 // TestSuspendNotSaved: a suspension that cannot be saved is not made.
 func TestSuspendNotSaved(t *testing.T) {
 	store := &memStore{err: errors.New("read-only file system")}
-	d := startDaemon(t, 1, sim.Config{}, LoopOptions{Suspensions: store})
+	d := startDaemon(t, 1, sim.Config{}, Options{Suspensions: suspension.NewBook(store, nil)})
 	d.send(t, "rev1", d.spec(nil), "")
 	d.waitPass(t)
 	if _, err := d.loop.Suspend([]string{"vc-0000"}, false, "", alice); err == nil || err.Error() != "save suspensions: read-only file system" {
@@ -197,10 +199,10 @@ func TestSuspendNotSaved(t *testing.T) {
 // overview before it is managed.
 func TestSuspendedAtStart(t *testing.T) {
 	since := time.Now().Add(-time.Hour)
-	d := startDaemon(t, 2, sim.Config{}, LoopOptions{Suspended: []Suspension{
+	d := startDaemon(t, 2, sim.Config{}, Options{Suspensions: suspension.NewBook(nil, []suspension.Suspension{
 		{Key: "vc-0001", Reason: "INC-1", By: alice, Since: since},
 		{Key: "gone", Since: since},
-	}})
+	})})
 	if o := d.loop.Overview(); len(o.Suspensions) != 2 || o.Suspensions[0].Key != "gone" || o.Suspensions[1].Age != "1h0m0s" {
 		t.Errorf("before any revision: got %+v", o.Suspensions)
 	}
@@ -226,7 +228,7 @@ func TestSuspendedAtStart(t *testing.T) {
 // operator set: moving calls to the DR site by hand must not make every
 // later revision touching that connector a traffic loss.
 func TestSuspendedChangeGatedAsSpecChange(t *testing.T) {
-	d := startDaemon(t, 2, sim.Config{}, LoopOptions{})
+	d := startDaemon(t, 2, sim.Config{}, Options{})
 	d.send(t, "rev1", d.spec(nil), "")
 	d.waitPass(t)
 	if _, err := d.loop.Suspend([]string{"vc-0000"}, false, "", alice); err != nil {
@@ -245,37 +247,9 @@ func TestSuspendedChangeGatedAsSpecChange(t *testing.T) {
 	}
 }
 
-// TestApplyBegin: a connector refused when its write is due is not
-// written; the write of another is reported done.
-func TestApplyBegin(t *testing.T) {
-	e := newEnv(t, sim.Config{}, chime.ClientOptions{MaxAttempts: 1})
-	cs := e.w.Connectors(t, "us-east-1", "vc", 2)
-	desired := fleet(cs)
-	p, err := e.eng.Plan(t.Context(), "rev", desired)
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := 0
-	r, err := e.eng.Apply(t.Context(), p, ApplyOptions{Begin: func(key string) (func(), bool) {
-		return func() { done++ }, key != desired[0].Key
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := outcomes(r), desired[0].Key+" suspended put; "+desired[1].Key+" applied put; "; got != want {
-		t.Errorf("got %s, want %s", got, want)
-	}
-	if done != 1 {
-		t.Errorf("done called %d times, want once, after the write", done)
-	}
-	if e.w.Sim.Stats().Calls(opPut) != 1 {
-		t.Errorf("got %d writes, want 1", e.w.Sim.Stats().Calls(opPut))
-	}
-}
-
 // gatedPut holds each PutOrigination until the test releases it.
 type gatedPut struct {
-	API
+	reconcile.API
 	started chan string // the id of each write as it starts
 	release chan struct{}
 }
@@ -292,13 +266,13 @@ func (g gatedPut) PutOrigination(ctx context.Context, region, id string, o *orig
 // pass, before its write began, is not written.
 func TestSuspendWaitsForWriteInFlight(t *testing.T) {
 	e := newEnv(t, sim.Config{}, chime.ClientOptions{MaxAttempts: 1})
-	g := gatedPut{API: e.eng.api, started: make(chan string, 10), release: make(chan struct{})}
-	e.eng = New(g, nil, 1) // one write at a time, in key order
+	g := gatedPut{API: e.api, started: make(chan string, 10), release: make(chan struct{})}
+	e.eng = reconcile.NewEngine(g, reconcile.EngineOptions{Concurrency: 1}) // one write at a time, in key order
 	d := &daemon{env: e, snaps: make(chan *source.Snapshot), reload: make(chan Reload, 1), passes: make(chan Overview, 100), done: make(chan error, 1)}
 	for _, c := range e.w.Connectors(t, "us-east-1", "vc", 3) {
 		d.ids = append(d.ids, c.ID)
 	}
-	d.loop = NewLoop(e.eng, LoopOptions{Schema: schema.LoadOptions{DefaultRegion: "us-east-1"}, OnPass: func(o Overview) { d.passes <- o }})
+	d.loop = New(e.options(Options{Schema: schema.LoadOptions{DefaultRegion: "us-east-1"}, OnPass: func(o Overview) { d.passes <- o }}))
 	ctx, cancel := context.WithCancel(t.Context())
 	go func() { d.done <- d.loop.Run(ctx, d.snaps, d.reload) }()
 	t.Cleanup(func() { cancel(); close(g.release); <-d.done })
@@ -307,7 +281,7 @@ func TestSuspendWaitsForWriteInFlight(t *testing.T) {
 	if id := <-g.started; id != d.ids[0] {
 		t.Fatalf("first write to %s, want vc-0000", id)
 	}
-	suspended := make(chan SuspendResult, 1)
+	suspended := make(chan suspension.Result, 1)
 	go func() {
 		r, err := d.loop.Suspend([]string{"vc-0000", "vc-0002"}, false, "INC-1", alice)
 		if err != nil {
@@ -347,7 +321,7 @@ func TestSuspendWaitsForWriteInFlight(t *testing.T) {
 // validated, keeps the suspension, and honours it once it leads.
 func TestSuspendOnStandby(t *testing.T) {
 	e := newFakeElection()
-	d := startDaemon(t, 2, sim.Config{}, LoopOptions{Election: e})
+	d := startDaemon(t, 2, sim.Config{}, Options{Election: e})
 	d.send(t, "rev1", d.spec(nil), "")
 	d.waitPass(t)
 	if _, err := d.loop.Suspend([]string{"nope"}, false, "", alice); err == nil {

@@ -1,4 +1,4 @@
-package control
+package suspension
 
 import (
 	"encoding/json"
@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 
 	"github.com/sipops/reconciler/internal/atomicfile"
-	"github.com/sipops/reconciler/internal/reconcile"
 )
 
 // FileName is the suspensions file's name in the state directory.
@@ -17,26 +16,26 @@ const FileName = "suspensions.json"
 // fileVersion is the version of the file's format.
 const fileVersion = 1
 
-// SuspensionFile keeps the suspensions in a JSON file of the state directory.
-type SuspensionFile struct {
+// File keeps the suspensions in a JSON file of the state directory.
+type File struct {
 	path string
 }
 
-var _ reconcile.SuspensionStore = (*SuspensionFile)(nil)
+var _ Store = (*File)(nil)
 
 // NewFile returns the suspensions file of the state directory dir.
-func NewFile(dir string) *SuspensionFile { return &SuspensionFile{path: filepath.Join(dir, FileName)} }
+func NewFile(dir string) *File { return &File{path: filepath.Join(dir, FileName)} }
 
 // Path is where the file is.
-func (f *SuspensionFile) Path() string { return f.path }
+func (f *File) Path() string { return f.path }
 
 type fileDoc struct {
-	Version     int                    `json:"version"`
-	Suspensions []reconcile.Suspension `json:"suspensions"`
+	Version     int          `json:"version"`
+	Suspensions []Suspension `json:"suspensions"`
 }
 
 // Load returns the suspensions the file holds; none if it does not exist.
-func (f *SuspensionFile) Load() ([]reconcile.Suspension, error) {
+func (f *File) Load() ([]Suspension, error) {
 	b, err := os.ReadFile(f.path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -61,9 +60,9 @@ func (f *SuspensionFile) Load() ([]reconcile.Suspension, error) {
 
 // Save replaces the file with ss, atomically: a crash leaves either the
 // old file or the new one, complete.
-func (f *SuspensionFile) Save(ss []reconcile.Suspension) error {
+func (f *File) Save(ss []Suspension) error {
 	if ss == nil {
-		ss = []reconcile.Suspension{}
+		ss = []Suspension{}
 	}
 	b, err := json.MarshalIndent(fileDoc{Version: fileVersion, Suspensions: ss}, "", "  ")
 	if err != nil {

@@ -1,69 +1,53 @@
-package reconcile
+package daemon
 
 import (
+	"cmp"
 	"errors"
 	"maps"
-	"math"
 	"slices"
 	"time"
 
 	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/suspension"
 )
 
-// This file holds what the loop records of its passes: the metrics it
-// reports (Recorder), the status /status and the status page show
-// (Overview), and readiness.
+// This file holds the Overview, the loop's state as /status, the status
+// page, "reconciler status" and systemd show it, with its enums, and
+// readiness, which is read off it.
 
-// Recorder receives the loop's metrics. metrics.Metrics implements it; tests
-// may pass nil.
-type Recorder interface {
-	ReconcileDone(trigger Trigger, result PassResult, d time.Duration)
-	LastSuccess(t time.Time)
-	SetRevision(source, revision string)
-	SetSpecValid(bool)
-	SetConnectors(counts map[ConnectorState]int)
-	DriftDetected(n int)
-	Change(action diff.Action, ok bool)
-	SetHeld(bool)
-	// SetSuspensions reports every suspension in force, on every change.
-	SetSuspensions([]Suspension)
-}
+// DriftMode says what a drift sweep does with drift.
+type DriftMode string
 
-type nopRecorder struct{}
+// Drift modes.
+const (
+	DriftCorrect DriftMode = "correct" // write the spec back
+	DriftReport  DriftMode = "report"  // only report it
+)
 
-func (nopRecorder) ReconcileDone(Trigger, PassResult, time.Duration) {}
-func (nopRecorder) LastSuccess(time.Time)                            {}
-func (nopRecorder) SetRevision(string, string)                       {}
-func (nopRecorder) SetSpecValid(bool)                                {}
-func (nopRecorder) SetConnectors(map[ConnectorState]int)             {}
-func (nopRecorder) DriftDetected(int)                                {}
-func (nopRecorder) Change(diff.Action, bool)                         {}
-func (nopRecorder) SetHeld(bool)                                     {}
-func (nopRecorder) SetSuspensions([]Suspension)                      {}
-
-// Trigger is what started a reconcile pass, as in
-// chime_origination_reconcile_total{trigger}.
+// Trigger is what started a reconcile pass, as in the metrics'
+// reconcile_total{trigger}, or, in the change log, an operator's request.
 type Trigger string
 
 // Triggers.
 const (
 	TriggerRevision Trigger = "revision" // a new revision, polled or fetched on a webhook
 	TriggerDrift    Trigger = "drift"    // the drift timer
-	TriggerReload   Trigger = "reload"   // SIGHUP
+	TriggerReload   Trigger = "reload"   // SIGHUP, and the start of a term of leadership
 	TriggerRetry    Trigger = "retry"    // the backoff of a failed connector ended
-	// TriggerResume (suspend.go): an operator resumed suspended connectors.
+	TriggerResume   Trigger = "resume"   // an operator resumed suspended connectors
+	TriggerSuspend  Trigger = "suspend"  // in the change log only: an operator suspended a connector
 )
 
-// Triggers lists every trigger the loop reports, so that metrics can start
-// each series at zero.
+// Triggers lists every trigger of a pass, so that metrics can start each
+// series at zero.
 func Triggers() []Trigger {
 	return []Trigger{TriggerRevision, TriggerDrift, TriggerReload, TriggerRetry, TriggerResume}
 }
 
-// PassResult is how a reconcile pass ended, as in
-// chime_origination_reconcile_total{result}.
+// PassResult is how a reconcile pass ended, as in reconcile_total{result}.
 type PassResult string
 
 // Pass results.
@@ -80,14 +64,14 @@ func PassResults() []PassResult { return []PassResult{PassSuccess, PassFailure, 
 // ConnectorState is what the loop knows of one managed connector.
 type ConnectorState string
 
-// Connector states, as in chime_origination_connectors{state}.
+// Connector states, as in the metrics' connectors{state}.
 const (
 	StateInSync  ConnectorState = "in_sync"
 	StateDrifted ConnectorState = "drifted" // live differs from the spec and is not being corrected (--drift=report)
 	StateFailed  ConnectorState = "failed"  // the last attempt failed; retried as its ErrorClass says
 	StatePending ConnectorState = "pending" // not reconciled yet
-	// StateSuspended: an operator suspended it (suspend.go); nothing writes
-	// it until it is resumed, its drift is read and shown.
+	// StateSuspended: an operator suspended it; nothing writes it until
+	// it is resumed, its drift is read and shown.
 	StateSuspended ConnectorState = "suspended"
 )
 
@@ -103,8 +87,7 @@ type Revision struct {
 	Accepted time.Time `json:"accepted,omitzero"`
 }
 
-// ConnectorStatus is what the loop knows of one managed connector, for
-// /status and the status page.
+// ConnectorStatus is what the loop knows of one managed connector.
 type ConnectorStatus struct {
 	Key     string                   `json:"key"`
 	ID      string                   `json:"id,omitempty"`
@@ -119,12 +102,12 @@ type ConnectorStatus struct {
 	LastChange *AppliedChange           `json:"last_change,omitempty"`
 	NextRetry  *time.Time               `json:"next_retry,omitempty"`
 	Failures   int                      `json:"failures,omitempty"`
-	// ErrorClass, for a failed connector, says which schedule retries it
-	// (failure.go): transient (backoff) or permanent (next revision,
-	// reload, resume, or PermanentRetryInterval).
-	ErrorClass ErrorClass `json:"error_class,omitempty"`
+	// ErrorClass, for a failed connector, says which schedule retries it:
+	// transient (backoff) or permanent (next revision, reload, resume, or
+	// PermanentRetryInterval).
+	ErrorClass reconcile.ErrorClass `json:"error_class,omitempty"`
 	// Suspension, when the connector is suspended: by whom, why, since when.
-	Suspension *Suspension `json:"suspension,omitempty"`
+	Suspension *suspension.Suspension `json:"suspension,omitempty"`
 	// Differs, for a suspended connector: its live origination, as last
 	// read, differs from the spec (drift, or a revision not written).
 	Differs bool `json:"differs,omitempty"`
@@ -142,11 +125,12 @@ type AppliedChange struct {
 	Action   diff.Action              `json:"action"`
 	Before   *origination.Origination `json:"before"`
 	After    *origination.Origination `json:"after"`
-	By       *Operator                `json:"by,omitempty"`
+	By       *suspension.Operator     `json:"by,omitempty"`
 	Reason   string                   `json:"reason,omitempty"`
 }
 
-// Overview is the loop's state for /status and the status page.
+// Overview is the loop's state for /status, the status page, "reconciler
+// status" and systemd.
 type Overview struct {
 	Source string `json:"source"`
 	// LastGood is the revision in force: the last valid, accepted one.
@@ -172,7 +156,7 @@ type Overview struct {
 	Counts map[ConnectorState]int `json:"counts"`
 	// Suspensions lists every suspension in force, by key, including those
 	// of connectors the spec in force does not name (yet, or any more).
-	Suspensions []Suspension `json:"suspensions"`
+	Suspensions []suspension.Suspension `json:"suspensions"`
 	// Validated is the newest valid revision, kept for the next term of
 	// leadership; set only with leader election. A standby validates
 	// revisions but accepts none: the leader decides what is in force.
@@ -181,8 +165,7 @@ type Overview struct {
 	Election *ElectionStatus `json:"election,omitempty"`
 }
 
-// ElectionStatus is what /status and the status page show of leader
-// election.
+// ElectionStatus is what the Overview shows of leader election.
 type ElectionStatus struct {
 	// Identity names this daemon in the election.
 	Identity string `json:"identity"`
@@ -197,119 +180,20 @@ type ElectionStatus struct {
 	Error string `json:"error,omitempty"`
 }
 
-// statusInterrupted marks a connector a pass did not get to write, or whose
-// write was cut off, because this daemon's term of leadership ended.
-const statusInterrupted OutcomeStatus = "interrupted"
-
-// maxChanges bounds the change log kept for the status page.
-const maxChanges = 50
-
-// finish records the outcome of a pass: connector states, the change log,
-// metrics, and the status systemd and /status show.
-func (l *Loop) finish(trigger Trigger, r *Result, start time.Time) {
-	now := time.Now()
-	var failed bool
-	l.update(func(s *Overview) {
-		for _, o := range r.Outcomes {
-			cs, ok := l.conns[o.Key]
-			if !ok {
-				continue // no longer managed
-			}
-			if _, ok := l.suspensions[o.Key]; ok {
-				l.recordSuspended(s, cs, o, trigger, now)
-				continue
-			}
-			failed = l.recordOutcome(s, cs, o, trigger, now) || failed
-		}
-		s.LastSync = now
-		if !failed {
-			s.LastSuccess = now
-			s.LastError = ""
-		}
-	})
-	result := PassSuccess
-	if failed {
-		result = PassFailure
-	} else {
-		l.rec.LastSuccess(now)
-	}
-	l.rec.ReconcileDone(trigger, result, time.Since(start))
-	st := l.Overview()
-	l.rec.SetConnectors(st.Counts)
-	l.log.Info("pass done", attrTrigger, trigger, "result", result, "duration", time.Since(start).Round(time.Millisecond),
-		"in_sync", st.Counts[StateInSync], "failed", st.Counts[StateFailed])
-	l.opts.OnPass(st)
-}
-
-// recordOutcome updates one connector's state; it reports a failure.
-func (l *Loop) recordOutcome(s *Overview, cs *ConnectorStatus, o Outcome, trigger Trigger, now time.Time) bool {
-	if o.ID != "" {
-		cs.ID = o.ID
-	}
-	switch o.Status {
-	case StatusUnchanged, StatusConverged:
-		cs.State, cs.Live = StateInSync, o.After
-	case statusDrifted:
-		cs.State, cs.Live, cs.Error = StateDrifted, o.Before, "live origination differs from the spec (--drift=report)"
-		return false
-	case StatusApplied:
-		cs.State, cs.Live = StateInSync, o.After
-		c := AppliedChange{Time: now, Revision: l.revisionLocked(s), Trigger: trigger, Key: o.Key, ID: o.ID, Action: o.Action, Before: o.Before, After: o.After}
-		cs.LastChange = &c
-		s.Changes = append(s.Changes, c)
-		if len(s.Changes) > maxChanges {
-			s.Changes = s.Changes[len(s.Changes)-maxChanges:]
-		}
-		l.rec.Change(o.Action, true)
-	case statusInterrupted:
-		cs.State, cs.Error, cs.ErrorClass = StatePending, o.Error, ""
-		s.LastError = o.Key + ": " + o.Error
-		return true
-	case StatusFailed:
-		cs.State, cs.Error, cs.ErrorClass = StateFailed, o.Error, classify(o.Err)
-		cs.Failures++
-		next := now.Add(l.retryIn(cs.ErrorClass, cs.Failures))
-		cs.NextRetry = &next
-		if o.Action != "" && o.Action != diff.Noop {
-			l.rec.Change(o.Action, false)
-		}
-		s.LastError = o.Key + ": " + o.Error
-		return true
-	}
-	cs.Error, cs.ErrorClass, cs.Failures, cs.NextRetry = "", "", 0, nil
-	return false
-}
-
-// backoff is the per-connector delay before retry n (1-based): exponential
-// from RetryBase, capped at RetryMax, jittered by ±20%.
-func (l *Loop) backoff(n int) time.Duration {
-	d := float64(l.opts.RetryBase) * math.Pow(2, float64(min(n-1, 30)))
-	return jitter(time.Duration(min(d, float64(l.opts.RetryMax))), 0.2)
-}
-
-func (l *Loop) revisionLocked(s *Overview) string {
-	if s.LastGood == nil {
-		return ""
-	}
-	return s.LastGood.ID
-}
-
-// update changes the status under the lock.
-func (l *Loop) update(f func(*Overview)) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	f(&l.status)
-}
-
 // Overview returns a copy of the loop's state; safe from any goroutine.
 func (l *Loop) Overview() Overview {
+	now := time.Now()
 	l.mu.Lock()
-	o := l.status.snapshot(l.conns)
-	l.suspensionsLocked(&o, time.Now())
+	o := l.status
+	o.copyRevisions()
+	o.Connectors, o.Changes, o.Counts = l.track.snapshot()
 	if o.Election != nil {
-		o.Election.Leading = l.term != nil && l.term.Err() == nil
+		e := *o.Election
+		e.Leading = l.term != nil && l.term.Err() == nil
+		o.Election = &e
 	}
 	l.mu.Unlock()
+	o.withSuspensions(l.mutes.List(), now)
 	if e := o.Election; e != nil {
 		leader, err := l.opts.Election.Leader()
 		e.Leader = leader
@@ -324,35 +208,42 @@ func (l *Loop) Overview() Overview {
 	return o
 }
 
-// snapshot returns a deep enough copy of s for readers in other goroutines.
-func (s *Overview) snapshot(conns map[string]*ConnectorStatus) Overview {
-	out := *s
-	for _, r := range []**Revision{&out.LastGood, &out.Current, &out.Validated} {
+// copyRevisions gives o revisions of its own, for readers in other
+// goroutines.
+func (o *Overview) copyRevisions() {
+	for _, r := range []**Revision{&o.LastGood, &o.Current, &o.Validated} {
 		if *r != nil {
 			c := **r
 			*r = &c
 		}
 	}
-	if s.Election != nil {
-		e := *s.Election
-		out.Election = &e
-	}
-	out.Connectors = make([]ConnectorStatus, 0, len(conns))
-	for _, k := range slices.Sorted(maps.Keys(conns)) {
-		out.Connectors = append(out.Connectors, *conns[k])
-	}
-	out.Changes = slices.Clone(s.Changes)
-	out.Counts = counts(conns)
-	return out
 }
 
-func counts(conns map[string]*ConnectorStatus) map[ConnectorState]int {
+// withSuspensions lists the suspensions, each with its age, and fills in
+// the suspension of each suspended connector.
+func (o *Overview) withSuspensions(ss []suspension.Suspension, now time.Time) {
+	o.Suspensions = append([]suspension.Suspension{}, ss...)
+	for i := range o.Suspensions {
+		o.Suspensions[i].Age = now.Sub(o.Suspensions[i].Since).Round(time.Second).String()
+	}
+	for i := range o.Connectors {
+		if j, ok := slices.BinarySearchFunc(o.Suspensions, o.Connectors[i].Key, func(s suspension.Suspension, k string) int {
+			return cmp.Compare(s.Key, k)
+		}); ok {
+			s := o.Suspensions[j]
+			o.Connectors[i].Suspension = &s
+		}
+	}
+}
+
+// countStates counts connectors by state, every state present.
+func countStates(conns map[string]*ConnectorStatus) map[ConnectorState]int {
 	c := map[ConnectorState]int{}
 	for _, s := range ConnectorStates() {
 		c[s] = 0
 	}
-	for _, cs := range conns {
-		c[cs.State]++
+	for _, k := range slices.Sorted(maps.Keys(conns)) {
+		c[conns[k].State]++
 	}
 	return c
 }
@@ -402,17 +293,4 @@ func (l *Loop) electionReadiness(o Overview) error {
 		return errStaleLeader
 	}
 	return nil
-}
-
-// SourceFetched records the outcome of a fetch of the source for /status,
-// so that a source that cannot be read (a repository gone, a file over the
-// size limit, a symbolic link leaving the directory) shows there and not
-// only in the logs. Safe from any goroutine.
-func (l *Loop) SourceFetched(err error) {
-	l.update(func(s *Overview) {
-		s.SourceError = ""
-		if err != nil {
-			s.SourceError = err.Error()
-		}
-	})
 }

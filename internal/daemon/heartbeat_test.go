@@ -1,4 +1,4 @@
-package reconcile
+package daemon
 
 import (
 	"context"
@@ -64,7 +64,7 @@ func TestWatchdogStopsWhileLoadIsWedged(t *testing.T) {
 		<-release // not even the context ends it: a bug, not a slow spec
 		return schema.Load(files, opts)
 	}
-	d := startDaemon(t, 2, sim.Config{}, LoopOptions{Load: load, Stall: 300 * time.Millisecond})
+	d := startDaemon(t, 2, sim.Config{}, Options{Load: load, Stall: 300 * time.Millisecond})
 	t.Cleanup(unwedge) // runs before the daemon's cleanup, which waits for Run
 	r := watchdog(t, d.loop)
 
@@ -87,7 +87,7 @@ func TestWatchdogStopsWhileLoadIsWedged(t *testing.T) {
 // stops the pings.
 func TestWatchdogStopsWhileAPICallIsWedged(t *testing.T) {
 	e := newEnv(t, sim.Config{}, chime.ClientOptions{MaxAttempts: 1, Timeout: 2 * time.Hour, CallTimeout: 2 * time.Hour})
-	d := startDaemonOn(t, e, 2, LoopOptions{Stall: 300 * time.Millisecond})
+	d := startDaemonOn(t, e, 2, Options{Stall: 300 * time.Millisecond})
 	r := watchdog(t, d.loop)
 	d.send(t, "rev1", d.spec(nil), "")
 	d.waitPass(t)
@@ -102,7 +102,7 @@ func TestWatchdogStopsWhileAPICallIsWedged(t *testing.T) {
 // as its API calls return: each one beats.
 func TestAliveDuringLongPass(t *testing.T) {
 	const stall = 800 * time.Millisecond
-	d := startDaemon(t, 32, sim.Config{Latency: 100 * time.Millisecond}, LoopOptions{Stall: stall})
+	d := startDaemon(t, 32, sim.Config{Latency: 100 * time.Millisecond}, Options{Stall: stall})
 	r := watchdog(t, d.loop)
 	start := time.Now()
 	d.send(t, "rev1", d.spec(nil), "")
@@ -136,7 +136,7 @@ func TestLoadGetsContext(t *testing.T) {
 		<-ctx.Done()
 		return nil, ctx.Err()
 	}
-	d := startDaemon(t, 1, sim.Config{}, LoopOptions{Load: load})
+	d := startDaemon(t, 1, sim.Config{}, Options{Load: load})
 	go func() { d.snaps <- &source.Snapshot{Revision: "rev1", Files: d.spec(nil)} }()
 	<-started
 	start := time.Now()
@@ -154,7 +154,7 @@ func TestLoadGetsContext(t *testing.T) {
 }
 
 // startDaemonOn is startDaemon on the simulator and engine of e.
-func startDaemonOn(t *testing.T, e env, n int, opts LoopOptions) *daemon {
+func startDaemonOn(t *testing.T, e env, n int, opts Options) *daemon {
 	t.Helper()
 	d := &daemon{env: e, snaps: make(chan *source.Snapshot), reload: make(chan Reload, 1), passes: make(chan Overview, 100), done: make(chan error, 1)}
 	for _, c := range e.w.Connectors(t, "us-east-1", "vc", n) {
@@ -164,7 +164,7 @@ func startDaemonOn(t *testing.T, e env, n int, opts LoopOptions) *daemon {
 	if opts.Schema.DefaultRegion == "" {
 		opts.Schema.DefaultRegion = "us-east-1"
 	}
-	d.loop = NewLoop(e.eng, opts)
+	d.loop = New(e.options(opts))
 	ctx, cancel := context.WithCancel(t.Context())
 	d.cancel = cancel
 	go func() { d.done <- d.loop.Run(ctx, d.snaps, d.reload) }()

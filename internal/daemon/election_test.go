@@ -1,4 +1,4 @@
-package reconcile
+package daemon
 
 import (
 	"context"
@@ -57,7 +57,7 @@ func (f *fakeElection) depose(leader string) {
 func electionDaemon(t *testing.T, n int, simOpts sim.Config) (*daemon, *fakeElection) {
 	t.Helper()
 	e := newFakeElection()
-	return startDaemon(t, n, simOpts, LoopOptions{Election: e}), e
+	return startDaemon(t, n, simOpts, Options{Election: e}), e
 }
 
 // connectorsRecorder keeps the connector counts and the held flag last
@@ -202,7 +202,7 @@ func TestLoopTermEndStopsWrites(t *testing.T) {
 // The metrics of a standby count no connector: they are the leader's.
 func TestLoopNewTermSweeps(t *testing.T) {
 	e, rec := newFakeElection(), &connectorsRecorder{}
-	d := startDaemon(t, 2, sim.Config{}, LoopOptions{Election: e, Recorder: rec})
+	d := startDaemon(t, 2, sim.Config{}, Options{Election: e, Recorder: rec})
 	e.elect()
 	d.send(t, "rev1", d.spec(nil), "")
 	d.waitFor(t, "rev1 applied", func(o Overview) bool { return o.Counts[StateInSync] == 2 })
