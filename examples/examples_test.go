@@ -24,8 +24,9 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/sipops/reconciler/internal/daemon"
-	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/metrics"
+	"github.com/sipops/reconciler/internal/setting"
+	"github.com/sipops/reconciler/internal/settings"
 	"github.com/sipops/reconciler/internal/suspension"
 )
 
@@ -170,6 +171,11 @@ func exercisedFamilies(t *testing.T) map[string]*dto.MetricFamily {
 	reg := prometheus.NewRegistry()
 	m := metrics.New(reg)
 	now := time.Now()
+	kinds, err := settings.Kinds(settings.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SetSettings(settings.Names(kinds))
 	m.ReconcileDone("drift", "success", time.Second)
 	m.LastSuccess(now)
 	m.SetRevision("dir /srv/specs", "0123abcd")
@@ -177,8 +183,8 @@ func exercisedFamilies(t *testing.T) map[string]*dto.MetricFamily {
 	m.SetHeld(false)
 	m.SetReloadSuccessful(true)
 	m.SetConnectors(map[daemon.ConnectorState]int{daemon.StateInSync: 1})
-	m.DriftDetected(1)
-	m.Change(diff.Put, true)
+	m.DriftDetected(kinds[0].Name(), 1)
+	m.Change(kinds[0].Name(), setting.Put, true)
 	m.SourceFetched(nil, now)
 	m.Request("us-east-1", "GetVoiceConnectorOrigination", "ok", 50*time.Millisecond)
 	m.Retry("us-east-1", "GetVoiceConnectorOrigination")

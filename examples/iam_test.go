@@ -16,6 +16,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sipops/reconciler/internal/chime/sim"
+	"github.com/sipops/reconciler/internal/reconcile"
+	"github.com/sipops/reconciler/internal/setting"
+	"github.com/sipops/reconciler/internal/settings"
 )
 
 // The IAM policies in iam/ are checked against the Chime operations the code
@@ -462,4 +467,52 @@ func checkPolicy(t *testing.T, file string) map[string]string {
 		}
 	}
 	return granted
+}
+
+// TestOperationsDeclared: the operations the engine and each kind of
+// setting say they call (reconcile.Operations, setting.Kind.Operations)
+// are exactly those the Chime port calls, reads among the reads, and the
+// simulator serves each: a new setting's operations reach the IAM policies
+// (TestIAMPolicies) and the simulator, or this fails.
+func TestOperationsDeclared(t *testing.T) {
+	calls := portCalls(t)
+	kinds, err := settings.Kinds(settings.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := map[string]string{} // operation: who declares it
+	add := func(who string, ops setting.Operations) {
+		for _, group := range []struct {
+			ops  []string
+			read bool
+		}{{ops.Read, true}, {ops.Write, false}} {
+			for _, op := range group.ops {
+				if isRead(op) != group.read {
+					t.Errorf("%s: %s is declared a read %v, want %v", who, op, group.read, isRead(op))
+				}
+				if prev, ok := declared[op]; ok {
+					t.Errorf("%s: %s is declared by %s too", who, op, prev)
+				}
+				declared[op] = who
+			}
+		}
+	}
+	add("reconcile.Operations", reconcile.Operations)
+	for _, kind := range kinds {
+		add("the "+kind.Name()+" kind", kind.Operations())
+	}
+	served := sim.Operations()
+	for _, op := range slices.Sorted(maps.Keys(declared)) {
+		if _, ok := calls[op]; !ok {
+			t.Errorf("%s declares %s, which %s never calls", declared[op], op, chimePort)
+		}
+		if !slices.Contains(served, op) {
+			t.Errorf("%s declares %s, which the simulator does not serve", declared[op], op)
+		}
+	}
+	for _, op := range slices.Sorted(maps.Keys(calls)) {
+		if _, ok := declared[op]; !ok {
+			t.Errorf("%s calls %s at %s, which neither the engine nor a kind declares", chimePort, op, calls[op])
+		}
+	}
 }

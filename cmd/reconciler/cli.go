@@ -95,9 +95,22 @@ func usage(w io.Writer) {
 	io.WriteString(w, b.String())
 }
 
-// runLoadSpec is the child process of the daemon's spec evaluation.
-func runLoadSpec(ctx context.Context, std Stdio, _ []string) int {
-	return sandbox.Child(ctx, std.In, std.Out, std.Err)
+// runLoadSpec is the child process of the daemon's spec evaluation. Its
+// flags are the daemon's setting flags (settingFlags.args), and only
+// those: the environment is the daemon's, not its configuration.
+func runLoadSpec(ctx context.Context, std Stdio, args []string) int {
+	var f settingFlags
+	fs := newFlags(std, sandbox.Command, "[setting flags]", "Evaluate the spec read on stdin; the daemon's child process.")
+	f.register(fs)
+	if err := inOrder(func() error { return parseFlags(fs, args) }, f.check); err != nil {
+		return usageExit(fs, err, exitUsage)
+	}
+	kinds, err := f.kinds(settingDeps{})
+	if err != nil {
+		fmt.Fprintf(std.Err, "%s: %v\n", sandbox.Command, err)
+		return exitFailure
+	}
+	return sandbox.Child(ctx, std.In, std.Out, std.Err, kinds)
 }
 
 // parseFlags parses args into fs. Its errors are for usageExit:

@@ -1,17 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"slices"
 	"time"
 
 	"github.com/sipops/reconciler/internal/control"
+	"github.com/sipops/reconciler/internal/daemon"
 	"github.com/sipops/reconciler/internal/statusview"
 	"github.com/sipops/reconciler/internal/suspension"
 )
@@ -194,17 +197,39 @@ func runStatus(ctx context.Context, std Stdio, args []string) int {
 		return exitFailure
 	}
 	if output == "json" {
-		enc := json.NewEncoder(std.Out)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(resp.Overview)
+		err = writeIndented(std.Out, resp.Overview)
 	} else {
-		err = statusview.WriteText(std.Out, *resp.Overview, time.Now())
+		err = writeStatus(std.Out, resp.Overview)
 	}
 	if err != nil {
 		fmt.Fprintf(std.Err, "status: %v\n", err)
 		return exitFailure
 	}
 	return exitOK
+}
+
+// writeIndented writes the daemon's JSON document as it is, indented.
+func writeIndented(w io.Writer, doc json.RawMessage) error {
+	var b bytes.Buffer
+	if err := json.Indent(&b, doc, "", "  "); err != nil {
+		return fmt.Errorf("the daemon's status is not JSON: %w", err)
+	}
+	b.WriteByte('\n')
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// writeStatus writes the daemon's status document as text.
+func writeStatus(w io.Writer, doc json.RawMessage) error {
+	kinds, err := defaultKinds()
+	if err != nil {
+		return err
+	}
+	o, err := daemon.ParseOverview(doc, kinds)
+	if err != nil {
+		return err
+	}
+	return statusview.WriteText(w, o, time.Now())
 }
 
 // parseKeys parses flags and connector keys in any order (suspend KEY

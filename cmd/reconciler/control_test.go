@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -17,6 +16,8 @@ import (
 	"github.com/sipops/reconciler/internal/control"
 	"github.com/sipops/reconciler/internal/daemon"
 	"github.com/sipops/reconciler/internal/gittest"
+	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/setting"
 	"github.com/sipops/reconciler/internal/suspension"
 )
 
@@ -136,8 +137,9 @@ func TestControlBreakGlass(t *testing.T) {
 	}
 	st := p.status(t)
 	a := connectorOf(t, st, "a")
-	if a.State != daemon.StateSuspended || !a.Differs || a.Live.String() != "dr.example.com:5060/UDP p1 w100" ||
-		a.Desired.String() != specRoutes("sbc1.example.com", 50) || a.Suspension == nil || a.Suspension.Reason != "INC-4242" {
+	orig, _ := a.Setting(origination.Name)
+	if a.State != daemon.StateSuspended || !a.Differs || setting.Format(orig.Live) != "dr.example.com:5060/UDP p1 w100" ||
+		setting.Format(orig.Desired) != specRoutes("sbc1.example.com", 50) || a.Suspension == nil || a.Suspension.Reason != "INC-4242" {
 		t.Errorf("/status of a: got %+v, want suspended, live the DR route, differing from the spec", a)
 	}
 	if len(st.Suspensions) != 1 || st.Suspensions[0].By.User != "root" || st.Suspensions[0].By.SudoUser != "alice" || st.Suspensions[0].Age == "" {
@@ -163,9 +165,8 @@ func TestControlBreakGlass(t *testing.T) {
 		}
 	}
 	r = ctl(t, nil, "status", "--control-socket", sock, "--output", "json")
-	var o daemon.Overview
-	if err := json.Unmarshal([]byte(r.stdout), &o); err != nil || o.Counts[daemon.StateSuspended] != 1 {
-		t.Errorf("status --output json: %v, counts %v\n%s", err, o.Counts, r.stdout)
+	if o := parseStatus(t, []byte(r.stdout)); o.Counts[daemon.StateSuspended] != 1 || len(o.Suspensions) != 1 || o.Suspensions[0].Key != "a" {
+		t.Errorf("status --output json: counts %v, suspensions %v, want a suspended\n%s", o.Counts, o.Suspensions, r.stdout)
 	}
 
 	// A new revision changing both writes b only.

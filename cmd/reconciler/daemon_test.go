@@ -6,7 +6,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -103,8 +102,18 @@ func (p *proc) get(t testing.TB, path string) (int, []byte) {
 func (p *proc) status(t *testing.T) daemon.Overview {
 	t.Helper()
 	_, b := p.get(t, "/status")
-	var o daemon.Overview
-	if err := json.Unmarshal(b, &o); err != nil {
+	return parseStatus(t, b)
+}
+
+// parseStatus reads a /status document as "reconciler status" does.
+func parseStatus(t *testing.T, b []byte) daemon.Overview {
+	t.Helper()
+	kinds, err := defaultKinds()
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := daemon.ParseOverview(b, kinds)
+	if err != nil {
 		t.Fatalf("/status: %v\n%s", err, b)
 	}
 	return o

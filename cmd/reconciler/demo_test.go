@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/sipops/reconciler/internal/daemon"
 )
 
 // TestDemo runs `reconciler demo` in-process: it prints the plan, applies
@@ -43,9 +41,12 @@ func TestDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var o daemon.Overview
-	json.NewDecoder(resp.Body).Decode(&o)
+	b, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := parseStatus(t, b)
 	if len(o.Connectors) != 4 || o.Counts["failed"] != 0 {
 		t.Errorf("got %d connectors, counts %v; want the 4 of the examples, none failed", len(o.Connectors), o.Counts)
 	}

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/sipops/reconciler/internal/importer"
-	"github.com/sipops/reconciler/internal/schema"
 )
 
 // importFlags are the flags of `reconciler import`.
@@ -20,7 +19,7 @@ type importFlags struct {
 	out                 string
 	skipUnconfigured    bool
 	force               bool
-	maxRoutes           int
+	settings            settingFlags
 	api                 apiFlags
 	log                 logFlags
 }
@@ -32,7 +31,8 @@ func (f *importFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.names, "name", "import only the Voice Connector with this `NAME`; repeat or separate with commas")
 	fs.BoolVar(&f.skipUnconfigured, "skip-unconfigured", false, "leave out connectors without origination instead of writing them as absent: true")
 	fs.BoolVar(&f.force, "force", false, "write into a directory that already holds .cue files, replacing the imported files")
-	fs.IntVar(&f.maxRoutes, "max-routes", schema.DefaultMaxRoutes, "routes allowed per connector, as validate --max-routes: your account's quota, at most 20")
+	f.settings.register(fs)
+	fs.Lookup("max-routes").Usage = "routes allowed per connector, as validate --max-routes: your account's quota, at most 20"
 	f.api.register(fs)
 	f.log.register(fs)
 }
@@ -43,10 +43,8 @@ func (f *importFlags) check() error {
 		return errors.New("--region is required")
 	case f.out == "":
 		return errors.New("--out is required")
-	case f.maxRoutes < 1 || f.maxRoutes > schema.APIMaxRoutes:
-		return fmt.Errorf("--max-routes %d out of range 1..%d", f.maxRoutes, schema.APIMaxRoutes)
 	}
-	return cmp.Or(f.api.check(), f.log.check())
+	return cmp.Or(f.settings.check(), f.api.check(), f.log.check())
 }
 
 // listFlag is a flag given once per value, or once with values separated
@@ -98,9 +96,13 @@ func importSpecs(ctx context.Context, std Stdio, f *importFlags) error {
 	if err != nil {
 		return err
 	}
+	kinds, err := f.settings.kinds(settingDeps{client: client, log: log})
+	if err != nil {
+		return err
+	}
 	results, err := importer.Import(ctx, client, importer.ImportOptions{
 		Regions: f.regions, IDs: f.ids, Names: f.names, SkipUnconfigured: f.skipUnconfigured,
-		MaxRoutes: f.maxRoutes, Concurrency: f.api.concurrency, Progress: progress(std),
+		Kinds: kinds, Concurrency: f.api.concurrency, Progress: progress(std),
 	})
 	if err != nil {
 		return err

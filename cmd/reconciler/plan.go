@@ -14,6 +14,7 @@ import (
 	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 	"github.com/sipops/reconciler/internal/source"
 )
 
@@ -46,12 +47,16 @@ func (p *planFlags) check() error {
 func (p *planFlags) load() error { return p.pre.load() }
 
 // engine returns the plan and apply engine of plan, apply and run, on
-// client, as the flags say. observe, if not nil, is told the outcome of
-// each preflight check.
-func (p *planFlags) engine(client *chime.Client, log *slog.Logger, observe func(ok bool)) *reconcile.Engine {
-	opts := reconcile.EngineOptions{Logger: log, Concurrency: p.api.concurrency, MaxRoutes: p.spec.maxRoutes}
-	opts.Preflight, opts.Probe = p.pre.probe(observe)
-	return reconcile.NewEngine(client, opts)
+// client, as the flags say.
+func (p *planFlags) engine(client *chime.Client, log *slog.Logger) *reconcile.Engine {
+	return reconcile.NewEngine(client, reconcile.EngineOptions{Logger: log, Concurrency: p.api.concurrency})
+}
+
+// kinds returns the managed settings on client, as the flags say.
+// observe, if not nil, is told the outcome of each preflight check.
+func (p *planFlags) kinds(client *chime.Client, log *slog.Logger, observe func(ok bool)) ([]setting.Kind, error) {
+	mode, probe := p.pre.probe(observe)
+	return p.spec.settings.kinds(settingDeps{client: client, log: log, preflight: mode, probe: probe})
 }
 
 // planned is the outcome of the steps plan and apply share.
@@ -76,7 +81,11 @@ func makePlan(ctx context.Context, std Stdio, f *planFlags) (*planned, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := f.spec.options()
+	kinds, err := f.kinds(client, log, nil)
+	if err != nil {
+		return nil, err
+	}
+	opts := f.spec.options(kinds)
 	opts.DefaultRegion = client.DefaultRegion()
 	spec, err := schema.Load(snap.Files, opts)
 	if err != nil {
@@ -90,7 +99,7 @@ func makePlan(ctx context.Context, std Stdio, f *planFlags) (*planned, error) {
 	for _, d := range spec.Warnings {
 		fmt.Fprintln(std.Err, warning(d))
 	}
-	engine := f.engine(client, log, nil)
+	engine := f.engine(client, log)
 	p, err := engine.Plan(ctx, snap.Revision, spec.Connectors)
 	if err != nil {
 		return nil, err
@@ -98,7 +107,7 @@ func makePlan(ctx context.Context, std Stdio, f *planFlags) (*planned, error) {
 	if err := refusedCredentials(p); err != nil {
 		return nil, err
 	}
-	return &planned{Planned: p, engine: engine, render: diff.RenderOptions{Revision: snap.Revision, Color: colorOn(std, std.Out), Gates: f.gates, Preflight: p.Preflight, Errors: p.Errors}}, nil
+	return &planned{Planned: p, engine: engine, render: diff.RenderOptions{Revision: snap.Revision, Color: colorOn(std, std.Out), Gates: f.gates, Errors: p.Errors}}, nil
 }
 
 // refusedCredentials returns the first error, by connector key, of a

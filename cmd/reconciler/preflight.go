@@ -8,9 +8,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/sipops/reconciler/internal/diff"
+	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/preflight"
-	"github.com/sipops/reconciler/internal/reconcile"
 )
 
 // preflightFlags are the flags of the SIP OPTIONS check of new routes,
@@ -26,14 +25,14 @@ type preflightFlags struct {
 }
 
 func (p *preflightFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&p.mode, "preflight", string(reconcile.PreflightWarn), "`MODE` of the SIP OPTIONS check of added and changed routes: off, warn (show the result) or enforce (block a connector with a route that does not answer)")
+	fs.StringVar(&p.mode, "preflight", string(origination.PreflightWarn), "`MODE` of the SIP OPTIONS check of added and changed routes: off, warn (show the result) or enforce (block a connector with a route that does not answer)")
 	fs.DurationVar(&p.timeout, "preflight-timeout", 2*time.Second, "how long a route has to answer the preflight OPTIONS request")
 	fs.StringVar(&p.caFile, "preflight-ca-file", "", "PEM `FILE` of CA certificates trusted, besides the system's, for the TLS routes of connectors that require encryption")
 }
 
 // check validates the flags.
 func (p *preflightFlags) check() error {
-	if _, err := reconcile.ParsePreflightMode(p.mode); err != nil {
+	if _, err := origination.ParsePreflightMode(p.mode); err != nil {
 		return errors.New("--" + err.Error())
 	}
 	if p.timeout <= 0 {
@@ -59,25 +58,21 @@ func (p *preflightFlags) load() error {
 // probe returns the preflight mode and the check of routes the flags ask
 // for; a nil check with --preflight off. observe, if not nil, is told each
 // check's outcome.
-func (p *preflightFlags) probe(observe func(ok bool)) (reconcile.PreflightMode, reconcile.PreflightFunc) {
-	mode, err := reconcile.ParsePreflightMode(p.mode)
-	if err != nil || mode == reconcile.PreflightOff {
-		return reconcile.PreflightOff, nil // check refused a bad mode already
+func (p *preflightFlags) probe(observe func(ok bool)) (origination.PreflightMode, origination.Prober) {
+	mode, err := origination.ParsePreflightMode(p.mode)
+	if err != nil || mode == origination.PreflightOff {
+		return origination.PreflightOff, nil // check refused a bad mode already
 	}
-	return mode, func(ctx context.Context, targets []preflight.Target) map[preflight.Target]diff.Preflight {
+	return mode, func(ctx context.Context, targets []origination.Target) map[origination.Target]origination.Probe {
 		c := preflight.New(p.timeout) // a fresh cache per plan
 		c.Roots = p.roots
 		if observe != nil {
 			c.Observe = func(r preflight.ProbeResult) { observe(r.OK) }
 		}
-		out := map[preflight.Target]diff.Preflight{}
+		out := map[origination.Target]origination.Probe{}
 		for t, r := range c.CheckAll(ctx, targets) {
-			out[t] = toDiff(r)
+			out[t] = origination.Probe{OK: r.OK, Detail: r.Detail()}
 		}
 		return out
 	}
-}
-
-func toDiff(r preflight.ProbeResult) diff.Preflight {
-	return diff.Preflight{OK: r.OK, Detail: r.Detail()}
 }

@@ -19,6 +19,8 @@ import (
 	"github.com/sipops/reconciler/internal/metrics"
 	"github.com/sipops/reconciler/internal/sandbox"
 	"github.com/sipops/reconciler/internal/sdnotify"
+	"github.com/sipops/reconciler/internal/setting"
+	"github.com/sipops/reconciler/internal/settings"
 	"github.com/sipops/reconciler/internal/source"
 	"github.com/sipops/reconciler/internal/statusview"
 )
@@ -43,6 +45,7 @@ type wired struct {
 	log     *slog.Logger
 	notify  *sdnotify.Notifier
 	m       *metrics.Metrics
+	kinds   []setting.Kind // the managed settings, on the daemon's client
 	heart   *daemon.Heartbeat
 	loop    *daemon.Loop
 	src     *specSource
@@ -89,6 +92,10 @@ func newDaemon(ctx context.Context, std Stdio, f *runFlags) (*wired, error) {
 	if err != nil {
 		return nil, err
 	}
+	if d.kinds, err = f.plan.kinds(client, log.With("component", "apply"), d.m.PreflightDone); err != nil {
+		return nil, err
+	}
+	d.m.SetSettings(settings.Names(d.kinds))
 	d.src, err = newSource(std, f, log.With("component", "source"), func(err error) {
 		d.m.SourceFetched(err, time.Now())
 		d.loop.SourceFetched(err) // set below, before the source is watched
@@ -121,14 +128,14 @@ func newDaemon(ctx context.Context, std Stdio, f *runFlags) (*wired, error) {
 // process.
 func (d *wired) newLoop(client *chime.Client) (*daemon.Loop, error) {
 	f := d.flags
-	sb, err := sandbox.New(f.specTimeout, f.specMemory<<20)
+	sb, err := sandbox.New(f.specTimeout, f.specMemory<<20, f.plan.spec.settings.args()...)
 	if err != nil {
 		return nil, err
 	}
-	opts := f.plan.spec.options()
+	opts := f.plan.spec.options(d.kinds)
 	opts.DefaultRegion = client.DefaultRegion()
 	lo := daemon.Options{
-		Source: d.src.name, Engine: f.plan.engine(client, d.log.With("component", "apply"), d.m.PreflightDone),
+		Source: d.src.name, Engine: f.plan.engine(client, d.log.With("component", "apply")),
 		Schema: opts, Load: sb.Load,
 		DriftInterval: f.driftInterval, Drift: daemon.DriftMode(f.drift), Gates: f.plan.gates,
 		ShutdownTimeout: f.shutdownTimeout, Recorder: d.m, Logger: d.log.With("component", "loop"),
@@ -150,7 +157,7 @@ func (d *wired) newServer(reg *prometheus.Registry) (*httpapi.Server, error) {
 	}
 	return httpapi.NewServer(httpapi.ServerOptions{
 		Addr: d.flags.listen, Gatherer: reg, Status: func() any { return d.loop.Overview() }, Ready: d.loop.Ready,
-		Page:          statusview.New(d.loop.Overview, 10*time.Second),
+		Page:          statusview.New(d.loop.Overview, 10*time.Second, d.kinds),
 		WebhookSecret: secret, OnWebhook: d.src.poke, Logger: d.log.With("component", "http"),
 	})
 }

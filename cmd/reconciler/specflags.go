@@ -6,14 +6,15 @@ import (
 	"fmt"
 
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 // specFlags are the flags of every command that loads a spec.
 type specFlags struct {
-	source    string
-	region    string
-	maxRoutes int
-	output    string
+	source   string
+	region   string
+	settings settingFlags
+	output   string
 	// markdown offers --output markdown: plan's pull-request comment.
 	markdown bool
 }
@@ -21,7 +22,7 @@ type specFlags struct {
 func (s *specFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.source, "source", "", "`DIR`ectory of .cue spec files (read recursively)")
 	fs.StringVar(&s.region, "region", "", "AWS `REGION` of connectors whose spec names none (default: the AWS configuration's)")
-	fs.IntVar(&s.maxRoutes, "max-routes", schema.DefaultMaxRoutes, "routes allowed per connector: your account's quota, at most 20")
+	s.settings.register(fs)
 	formats := "text or json"
 	if s.markdown {
 		formats = "text, json, or markdown (a pull-request comment)"
@@ -32,9 +33,10 @@ func (s *specFlags) register(fs *flag.FlagSet) {
 // check validates the flags. Whether --source is required is the
 // command's business.
 func (s *specFlags) check() error {
+	if err := s.settings.check(); err != nil {
+		return err
+	}
 	switch {
-	case s.maxRoutes < 1 || s.maxRoutes > schema.APIMaxRoutes:
-		return fmt.Errorf("--max-routes %d out of range 1..%d", s.maxRoutes, schema.APIMaxRoutes)
 	case s.output == "markdown" && s.markdown:
 	case s.output != "text" && s.output != "json":
 		if s.markdown {
@@ -55,6 +57,7 @@ func (s *specFlags) requireSource() error {
 	return nil
 }
 
-func (s *specFlags) options() schema.LoadOptions {
-	return schema.LoadOptions{DefaultRegion: s.region, MaxRoutes: s.maxRoutes}
+// options are the options of loading the spec with kinds.
+func (s *specFlags) options(kinds []setting.Kind) schema.LoadOptions {
+	return schema.LoadOptions{DefaultRegion: s.region, Kinds: kinds}
 }

@@ -18,7 +18,12 @@ func runValidate(_ context.Context, std Stdio, args []string) int {
 	if err := inOrder(parsing(fs, args, std), f.requireSource, f.check); err != nil {
 		return usageExit(fs, err, exitUsage)
 	}
-	spec, err := schema.LoadDir(f.source, f.options())
+	kinds, err := f.settings.kinds(settingDeps{}) // validate decodes, it reads nothing
+	if err != nil {
+		fmt.Fprintf(std.Err, "validate: %v\n", err)
+		return exitFailure
+	}
+	spec, err := schema.LoadDir(f.source, f.options(kinds))
 	var inv *schema.InvalidError
 	if err != nil && !errors.As(err, &inv) {
 		fmt.Fprintf(std.Err, "validate: %v\n", err)

@@ -160,7 +160,7 @@
 //     skew correction, which makes one more attempt, signed with the
 //     corrected time, when the refusal's Date header shows this host's
 //     clock more than four minutes off.
-//   - route quota (*RouteQuotaError): a Put of more routes than the
+//   - route quota (*origination.RouteQuotaError): a Put of more routes than the
 //     account's quota of routes per Voice Connector (10 unless AWS raised
 //     it), recognised as a BadRequestException on a Put of more than 10
 //     routes whose message speaks of a quota, limit or length (the

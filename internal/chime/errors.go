@@ -3,7 +3,6 @@ package chime
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"regexp"
 
@@ -62,20 +61,6 @@ func (e *CredentialsError) Error() string {
 }
 
 func (e *CredentialsError) Unwrap() error { return e.Err }
-
-// RouteQuotaError is the service's refusal of a Put for its number of
-// routes: the account's quota of origination routes per Voice Connector is
-// lower (10 unless AWS raised it, at most 20).
-type RouteQuotaError struct {
-	Routes int   // routes in the refused Put
-	Err    error // the SDK's error
-}
-
-func (e *RouteQuotaError) Error() string {
-	return fmt.Sprintf("the service refused %d routes: %s", e.Routes, apiText(e.Err))
-}
-
-func (e *RouteQuotaError) Unwrap() error { return e.Err }
 
 // defaultRouteQuota is an account's quota of origination routes per Voice
 // Connector unless AWS raised it (OriginationRoute: "Limit: Ten origination

@@ -1,10 +1,11 @@
 package chime
 
 import (
-	"github.com/sipops/reconciler/internal/origination"
 	"maps"
 	"testing"
 	"time"
+
+	"github.com/sipops/reconciler/internal/origination"
 )
 
 func TestObserverCounts(t *testing.T) {

@@ -22,13 +22,16 @@ func (c *Client) GetOrigination(ctx context.Context, region, id string) (*origin
 	return c.getOrigination(ctx, region, id, true)
 }
 
-// GetOriginationOf returns the live origination of vc, as GetOrigination
-// does, for a connector known to exist: one ListConnectors or GetConnector
-// returned, which the caller has no reason to think deleted since. Its
-// NotFoundException means "no origination" without a GetVoiceConnector.
-func (c *Client) GetOriginationOf(ctx context.Context, vc VoiceConnector) (*origination.Origination, error) {
-	return c.getOrigination(ctx, vc.Region, vc.ID, false)
+// GetOriginationOf returns the live origination of connector id, as
+// GetOrigination does, for a connector known to exist: one ListConnectors
+// or GetConnector returned, which the caller has no reason to think
+// deleted since. Its NotFoundException means "no origination" without a
+// GetVoiceConnector.
+func (c *Client) GetOriginationOf(ctx context.Context, region, id string) (*origination.Origination, error) {
+	return c.getOrigination(ctx, region, id, false)
 }
+
+var _ origination.API = (*Client)(nil)
 
 func (c *Client) getOrigination(ctx context.Context, region, id string, confirm bool) (*origination.Origination, error) {
 	var out *origination.Origination
@@ -87,7 +90,7 @@ func (e *MissingConnectorError) Unwrap() error { return e.Err }
 // PutOrigination replaces the origination of connector id with o and returns
 // what the service answered, normalised (nil if it answered nothing). A nil o
 // is refused: removing origination is DeleteOrigination's job. A refusal for
-// the account's route quota is a *RouteQuotaError.
+// the account's route quota is an *origination.RouteQuotaError.
 func (c *Client) PutOrigination(ctx context.Context, region, id string, o *origination.Origination) (*origination.Origination, error) {
 	var out *origination.Origination
 	err := c.do(ctx, region, opPutOrigination, "put origination of "+id, func(ctx context.Context, r request) error {
@@ -100,7 +103,7 @@ func (c *Client) PutOrigination(ctx context.Context, region, id string, o *origi
 		resp, err := r.api.PutVoiceConnectorOrigination(ctx, in, r.attempts)
 		switch {
 		case isRouteQuota(err, len(o.Routes)):
-			return &RouteQuotaError{Routes: len(o.Routes), Err: err}
+			return &origination.RouteQuotaError{Routes: len(o.Routes), Err: err, Text: apiText(err)}
 		case err != nil:
 			return err
 		}

@@ -31,8 +31,8 @@ func TestSimRouteQuota(t *testing.T) {
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v,\nwant %s", err, want)
 	}
-	if q, ok := errors.AsType[*RouteQuotaError](err); !ok || q.Routes != 12 || IsTransient(err) {
-		t.Errorf("got %T (transient %v), want a permanent *RouteQuotaError of 12 routes", err, IsTransient(err))
+	if q, ok := errors.AsType[*origination.RouteQuotaError](err); !ok || q.Routes != 12 || IsTransient(err) {
+		t.Errorf("got %T (transient %v), want a permanent *origination.RouteQuotaError of 12 routes", err, IsTransient(err))
 	}
 	if calls := s.Stats().Calls(opPutOrigination); calls != 1 {
 		t.Errorf("got %d calls, want 1", calls)
@@ -46,7 +46,7 @@ func TestSimRouteQuota(t *testing.T) {
 	}
 	// Another refusal of a Put of 12 routes is not about the quota.
 	_, err = c.PutOrigination(t.Context(), "us-east-1", vc.ID, routes(12, 101))
-	if _, ok := errors.AsType[*RouteQuotaError](err); ok || apiCode(err) != codeBadRequest {
+	if _, ok := errors.AsType[*origination.RouteQuotaError](err); ok || apiCode(err) != codeBadRequest {
 		t.Errorf("priority 101: got %v, want a BadRequestException that is no quota refusal", err)
 	}
 }

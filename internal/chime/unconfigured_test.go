@@ -83,7 +83,7 @@ func TestNotFoundOfOrigination(t *testing.T) {
 func TestGetOriginationOfTrustsNotFound(t *testing.T) {
 	o, c := &flaky{ok: status(404)}, &flaky{ok: status(404)}
 	client := newTestClient(t, serveSplit(t, o, c), ClientOptions{})
-	got, err := client.GetOriginationOf(t.Context(), VoiceConnector{ID: testID, Region: "us-east-1"})
+	got, err := client.GetOriginationOf(t.Context(), "us-east-1", testID)
 	if err != nil || got != nil || o.requests() != 1 || c.requests() != 0 {
 		t.Errorf("got %v, %v after %d and %d requests, want nil, nil after 1 and 0", got, err, o.requests(), c.requests())
 	}
@@ -128,7 +128,7 @@ func TestSimUnconfigured(t *testing.T) {
 			if got, err := c.GetOrigination(ctx, "us-east-1", vc.ID); err != nil || got != nil {
 				t.Errorf("GetOrigination: got %v, %v, want nil, nil", got, err)
 			}
-			if got, err := c.GetOriginationOf(ctx, VoiceConnector{ID: vc.ID, Region: "us-east-1"}); err != nil || got != nil {
+			if got, err := c.GetOriginationOf(ctx, "us-east-1", vc.ID); err != nil || got != nil {
 				t.Errorf("GetOriginationOf: got %v, %v, want nil, nil", got, err)
 			}
 			if err := c.DeleteOrigination(ctx, "us-east-1", vc.ID); err != nil {

@@ -157,8 +157,11 @@ func TestRequests(t *testing.T) {
 	}
 
 	resp, err = Do(ctx, path, Request{Command: CommandStatus})
-	if err != nil || resp.Overview == nil || resp.Overview.Counts[daemon.StateSuspended] != 2 {
-		t.Errorf("status: got %+v, %v", resp, err)
+	if err != nil {
+		t.Fatalf("status: %v", err)
+	}
+	if o, err := daemon.ParseOverview(resp.Overview, nil); err != nil || o.Counts[daemon.StateSuspended] != 2 {
+		t.Errorf("status: got %s (%v), want 2 suspended", resp.Overview, err)
 	}
 
 	resp, err = Do(ctx, path, Request{Command: CommandResume, Keys: []string{"sbc-east"}})

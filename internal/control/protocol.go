@@ -1,7 +1,8 @@
 package control
 
 import (
-	"github.com/sipops/reconciler/internal/daemon"
+	"encoding/json"
+
 	"github.com/sipops/reconciler/internal/suspension"
 )
 
@@ -55,6 +56,7 @@ type Reply struct {
 	// it named that were not suspended.
 	Resumed      []suspension.Suspension `json:"resumed,omitempty"`
 	NotSuspended []string                `json:"not_suspended,omitempty"`
-	// Overview answers status.
-	Overview *daemon.Overview `json:"overview,omitempty"`
+	// Overview answers status: the daemon's /status document, which
+	// daemon.ParseOverview reads with the kinds of setting it names.
+	Overview json.RawMessage `json:"overview,omitempty"`
 }

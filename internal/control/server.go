@@ -254,8 +254,7 @@ func (s *SocketServer) do(req Request, by suspension.Operator) *Reply {
 	case CommandResume:
 		resp.Resumed, resp.NotSuspended, err = s.loop.Resume(req.Keys, req.All, by)
 	case CommandStatus:
-		o := s.loop.Overview()
-		resp.Overview = &o
+		resp.Overview, err = json.Marshal(s.loop.Overview())
 	}
 	if err != nil {
 		resp = Reply{Error: err.Error()}

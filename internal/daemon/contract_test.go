@@ -7,11 +7,13 @@ import (
 	"flag"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/chime/sim"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -87,7 +89,9 @@ func TestStatusContract(t *testing.T) {
 		d.loop.SourceFetched(errors.New("git fetch: connection refused"))
 		d.send(t, "rev2", []schema.File{{Path: "spec.cue", Data: []byte("package p\nvoiceConnectors: x: {id: \"nope\"}\n")}}, "")
 		d.waitFor(t, "rev2 rejected", func(o Overview) bool { return len(o.Invalid) > 0 })
-		checkGolden(t, "testdata/status.json", statusJSON(t, d.loop.Overview()))
+		o := d.loop.Overview()
+		checkGolden(t, "testdata/status.json", statusJSON(t, o))
+		checkParse(t, d.kind, o)
 	})
 	t.Run("leader election", func(t *testing.T) {
 		e := newFakeElection()
@@ -100,8 +104,36 @@ func TestStatusContract(t *testing.T) {
 		rev2 := regexp.MustCompile(`"sbc-east": \{id: "(\w+)", .*\n`).ReplaceAll(contractSpec[0].Data, []byte(`"sbc-east": {id: "$1", origination: absent: true}`+"\n"))
 		d.send(t, "rev2", []schema.File{{Path: "spec.cue", Data: rev2}}, "")
 		d.waitFor(t, "rev2 held", func(o Overview) bool { return len(o.Held) > 0 })
-		checkGolden(t, "testdata/status-election.json", statusJSON(t, d.loop.Overview()))
+		o := d.loop.Overview()
+		checkGolden(t, "testdata/status-election.json", statusJSON(t, o))
+		checkParse(t, d.kind, o)
 	})
+}
+
+// checkParse reads o's document back with ParseOverview: what it reads
+// renders the same document, so "reconciler status" shows what /status
+// says; and a reader that does not know a setting the document has says
+// so rather than dropping it.
+func checkParse(t *testing.T, kind setting.Kind, o Overview) {
+	t.Helper()
+	doc, err := json.Marshal(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseOverview(doc, []setting.Kind{kind})
+	if err != nil {
+		t.Fatalf("ParseOverview: %v", err)
+	}
+	again, err := json.Marshal(back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(again, doc) {
+		t.Errorf("ParseOverview then marshal: got\n%s\nwant\n%s", again, doc)
+	}
+	if _, err := ParseOverview(doc, nil); err == nil || !strings.Contains(err.Error(), `setting "origination" is not one this reconciler knows`) {
+		t.Errorf("ParseOverview without the origination kind: got %v, want the unknown setting named", err)
+	}
 }
 
 // contractSpec names two connectors of the simulator and one that does

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/chime/sim"
+	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/schema"
 )
@@ -64,7 +65,8 @@ func TestErrorClassSchedules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, tt.sim, chime.ClientOptions{MaxAttempts: 1})
-			d := startDaemonOn(t, e, 2, Options{RetryBase: base, Schema: schema.LoadOptions{DefaultRegion: "us-east-1", MaxRoutes: 20}})
+			e.setKind(t, origination.Options{MaxRoutes: 20}) // the spec passes, the service refuses
+			d := startDaemonOn(t, e, 2, Options{RetryBase: base})
 			e.w.Sim.SetFaults(tt.faults)
 			before := time.Now()
 			d.send(t, "rev1", tt.files(d), "")

@@ -8,6 +8,7 @@ import (
 	"github.com/sipops/reconciler/internal/chime/sim"
 	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/reconcile"
+	"github.com/sipops/reconciler/internal/setting"
 	"github.com/sipops/reconciler/internal/simtest"
 )
 
@@ -21,13 +22,14 @@ func route(host string, prio, weight int) origination.Route {
 	return origination.Route{Host: host, Port: 5060, Protocol: origination.UDP, Priority: prio, Weight: weight}
 }
 
-// env is a simulator and the engine a loop under test reconciles through,
-// wired as the daemon wires them: every API call that returns beats the
-// heartbeat.
+// env is a simulator and the engine and the origination kind a loop under
+// test reconciles through, wired as the daemon wires them: every API call
+// that returns beats the heartbeat.
 type env struct {
 	w     *simtest.World
-	api   reconcile.API // the engine's: a real client of the simulator
+	api   *chime.Client // the engine's and the kind's: a real client of the simulator
 	eng   *reconcile.Engine
+	kind  *origination.Kind
 	heart *Heartbeat
 }
 
@@ -41,10 +43,27 @@ func newEnv(t *testing.T, simOpts sim.Config, chimeOpts chime.ClientOptions) env
 	heart := NewHeartbeat()
 	chimeOpts.Observer = chime.Progress(heart.Beat)
 	api := w.Client(t, chimeOpts)
-	return env{w: w, api: api, eng: reconcile.NewEngine(api, reconcile.EngineOptions{Concurrency: 4}), heart: heart}
+	e := env{w: w, api: api, eng: reconcile.NewEngine(api, reconcile.EngineOptions{Concurrency: 4}), heart: heart}
+	e.setKind(t, origination.Options{})
+	return e
 }
 
-// options completes opts with the engine and the heartbeat of e.
+// setKind replaces the origination kind of e with one built from opts, on
+// e's client unless opts names an API.
+func (e *env) setKind(t *testing.T, opts origination.Options) {
+	t.Helper()
+	if opts.API == nil {
+		opts.API = e.api
+	}
+	k, err := origination.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.kind = k
+}
+
+// options completes opts with the engine, the heartbeat and the kinds of
+// e, and us-east-1 as the default region.
 func (e env) options(opts Options) Options {
 	if opts.Engine == nil {
 		opts.Engine = e.eng
@@ -52,7 +71,22 @@ func (e env) options(opts Options) Options {
 	if opts.Heartbeat == nil {
 		opts.Heartbeat = e.heart
 	}
+	if opts.Schema.Kinds == nil {
+		opts.Schema.Kinds = []setting.Kind{e.kind}
+	}
+	if opts.Schema.DefaultRegion == "" {
+		opts.Schema.DefaultRegion = "us-east-1"
+	}
 	return opts
+}
+
+// originationOf returns what the loop knows of c's origination: desired
+// and live, nil for none.
+func originationOf(c ConnectorStatus) (desired, live *origination.Origination) {
+	s, _ := c.Setting(origination.Name)
+	desired, _ = s.Desired.(*origination.Origination)
+	live, _ = s.Live.(*origination.Origination)
+	return desired, live
 }
 
 // calls returns the simulator's call counts by operation since the last reset, and resets.

@@ -9,9 +9,9 @@ import (
 
 	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/chime/sim"
-	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 	"github.com/sipops/reconciler/internal/source"
 )
 
@@ -44,7 +44,6 @@ func runDaemon(t *testing.T, e env, opts Options) *daemon {
 	t.Helper()
 	d := &daemon{env: e, snaps: make(chan *source.Snapshot), reload: make(chan Reload, 1), passes: make(chan Overview, 100), done: make(chan error, 1)}
 	opts.OnPass = func(o Overview) { d.passes <- o }
-	opts.Schema = schema.LoadOptions{DefaultRegion: "us-east-1"}
 	d.loop = New(e.options(opts))
 	ctx, cancel := context.WithCancel(t.Context())
 	d.cancel = cancel
@@ -161,7 +160,7 @@ func TestLoopHoldsGatedRevisionUntilAllowed(t *testing.T) {
 	d.send(t, "rev2", d.spec(four), "Rebalance\n")
 	d.send(t, "rev2", d.spec(four), "Rebalance\n")
 	o := d.loop.Overview()
-	if len(o.Held) == 0 || o.Held[0].Kind != diff.MassChange || o.LastGood.ID != "rev1" {
+	if len(o.Held) == 0 || o.Held[0].Kind != setting.MassChange || o.LastGood.ID != "rev1" {
 		t.Fatalf("got held %v, last good %v; want rev2 held for mass change", o.Held, o.LastGood)
 	}
 	if n := d.calls()[opPut]; n != 0 {
@@ -215,6 +214,26 @@ func TestLoopDriftReportOnly(t *testing.T) {
 		t.Errorf("got %v, want vc-0000 drifted", o.Counts)
 	}
 	wantCalls(t, "report only", d.calls(), map[string]int64{opGet: 2})
+}
+
+// TestOverviewIsACopy: an Overview taken before a pass keeps what it
+// showed; the pass records the drift it finds in the loop's state only.
+func TestOverviewIsACopy(t *testing.T) {
+	d := startDaemon(t, 1, sim.Config{}, Options{Drift: DriftReport})
+	d.send(t, "rev1", d.spec(nil), "")
+	before := d.waitPass(t)
+	_, wasLive := originationOf(before.Connectors[0])
+	if err := d.w.Sim.SetOrigination(d.ids[0], drDrift); err != nil {
+		t.Fatal(err)
+	}
+	d.reload <- Reload{}
+	after := d.waitPass(t)
+	if _, live := originationOf(after.Connectors[0]); !origination.Equal(live, drDrift) {
+		t.Fatalf("after the sweep: live %s, want the drift", live)
+	}
+	if _, live := originationOf(before.Connectors[0]); live != wasLive || origination.Equal(live, drDrift) {
+		t.Errorf("the Overview taken before the sweep now shows live %s, want %s", live, wasLive)
+	}
 }
 
 func TestLoopRetriesFailedConnectors(t *testing.T) {

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/sipops/reconciler/internal/diff"
-	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 	"github.com/sipops/reconciler/internal/suspension"
 )
 
@@ -89,44 +89,68 @@ type Revision struct {
 
 // ConnectorStatus is what the loop knows of one managed connector.
 type ConnectorStatus struct {
-	Key     string                   `json:"key"`
-	ID      string                   `json:"id,omitempty"`
-	Name    string                   `json:"name,omitempty"`
-	Region  string                   `json:"region,omitempty"`
-	State   ConnectorState           `json:"state"`
-	Error   string                   `json:"error,omitempty"`
-	Desired *origination.Origination `json:"desired"`
-	Absent  bool                     `json:"absent,omitempty"`
-	// Live is the origination last read or written; nil when none or unknown.
-	Live       *origination.Origination `json:"live"`
-	LastChange *AppliedChange           `json:"last_change,omitempty"`
-	NextRetry  *time.Time               `json:"next_retry,omitempty"`
-	Failures   int                      `json:"failures,omitempty"`
+	Key    string
+	ID     string
+	Name   string
+	Region string
+	State  ConnectorState
+	Error  string
+	// Settings are the connector's settings the spec names, in the order
+	// of kinds: what the spec asks of each and what was last seen live.
+	Settings   []SettingStatus
+	LastChange *AppliedChange
+	NextRetry  *time.Time
+	Failures   int
 	// ErrorClass, for a failed connector, says which schedule retries it:
 	// transient (backoff) or permanent (next revision, reload, resume, or
 	// PermanentRetryInterval).
-	ErrorClass reconcile.ErrorClass `json:"error_class,omitempty"`
+	ErrorClass reconcile.ErrorClass
 	// Suspension, when the connector is suspended: by whom, why, since when.
-	Suspension *suspension.Suspension `json:"suspension,omitempty"`
-	// Differs, for a suspended connector: its live origination, as last
-	// read, differs from the spec (drift, or a revision not written).
-	Differs bool `json:"differs,omitempty"`
+	Suspension *suspension.Suspension
+	// Differs, for a suspended connector: some setting, as last read,
+	// differs from the spec (drift, or a revision not written).
+	Differs bool
 }
 
-// AppliedChange is one entry of the change log: a write made by the loop,
-// or an operator suspending or resuming a connector (Trigger suspend or
-// resume, Action noop, By and Reason set).
+// SettingStatus is what the loop knows of one setting of a connector.
+type SettingStatus struct {
+	Kind setting.Kind
+	// Desired is what the spec asks, nil when Absent: the spec deletes it.
+	Desired setting.Value
+	Absent  bool
+	// Live is the value last read or written; nil when none or unknown.
+	Live setting.Value
+	// Differs, for a suspended connector: Live, as last read, differs
+	// from the spec.
+	Differs bool
+}
+
+// Setting returns the status of the setting name, if the spec names it.
+func (c ConnectorStatus) Setting(name string) (SettingStatus, bool) {
+	for _, s := range c.Settings {
+		if s.Kind.Name() == name {
+			return s, true
+		}
+	}
+	return SettingStatus{}, false
+}
+
+// AppliedChange is one entry of the change log: a write of one setting
+// made by the loop, or an operator suspending or resuming a connector
+// (Trigger suspend or resume, no Setting, Action noop, By and Reason set,
+// and for format 1 Before and After origination's live value).
 type AppliedChange struct {
-	Time     time.Time                `json:"time"`
-	Revision string                   `json:"revision"`
-	Trigger  Trigger                  `json:"trigger"`
-	Key      string                   `json:"key"`
-	ID       string                   `json:"id"`
-	Action   diff.Action              `json:"action"`
-	Before   *origination.Origination `json:"before"`
-	After    *origination.Origination `json:"after"`
-	By       *suspension.Operator     `json:"by,omitempty"`
-	Reason   string                   `json:"reason,omitempty"`
+	Time     time.Time            `json:"time"`
+	Revision string               `json:"revision"`
+	Trigger  Trigger              `json:"trigger"`
+	Key      string               `json:"key"`
+	ID       string               `json:"id"`
+	Setting  string               `json:"setting,omitempty"`
+	Action   setting.Action       `json:"action"`
+	Before   setting.Value        `json:"before"`
+	After    setting.Value        `json:"after"`
+	By       *suspension.Operator `json:"by,omitempty"`
+	Reason   string               `json:"reason,omitempty"`
 }
 
 // Overview is the loop's state for /status, the status page, "reconciler

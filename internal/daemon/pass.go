@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/sipops/reconciler/internal/diff"
-	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 	"github.com/sipops/reconciler/internal/source"
 )
 
@@ -250,9 +250,15 @@ func (l *Loop) gatePlan(p *diff.Plan, spec *schema.Spec) *diff.Plan {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, c := range spec.Connectors {
-		if cs, ok := l.track.lastSeen(c.Key); ok && !planned[c.Key] {
-			full.Changes = append(full.Changes, diff.Change{Key: c.Key, ID: cs.ID, Action: diff.Noop, Before: cs.Live, After: cs.Live})
+		cs, ok := l.track.lastSeen(c.Key)
+		if !ok || planned[c.Key] {
+			continue
 		}
+		ch := diff.Change{Connector: setting.Connector{Key: c.Key, ID: cs.ID}}
+		for _, s := range cs.Settings {
+			ch.Settings = append(ch.Settings, setting.Change{Kind: s.Kind, Action: setting.Noop, Before: s.Live, After: s.Live})
+		}
+		full.Changes = append(full.Changes, ch)
 	}
 	return full
 }
@@ -267,11 +273,13 @@ func (l *Loop) gateSuspended(ch diff.Change, spec *schema.Spec) diff.Change {
 	if i < 0 {
 		return ch
 	}
-	var before *origination.Origination // a connector new in the spec: additive
-	if old, ok := l.desired[ch.Key]; ok && !old.Absent {
-		before = old.Origination
+	// A setting new in the spec is additive; one the spec in force deletes
+	// is as good as none.
+	before := diff.Live{Connector: ch.Connector, Values: map[string]setting.Value{}}
+	for _, d := range l.desired[ch.Key].Settings {
+		before.Values[d.Kind.Name()] = d.Value
 	}
-	return diff.ComputeOne(spec.Connectors[i], diff.Live{ID: ch.ID, RequireEncryption: ch.RequireEncryption, Origination: before})
+	return diff.ComputeOne(spec.Connectors[i], before)
 }
 
 // accept makes a revision that passed its gates the one in force:
@@ -305,23 +313,34 @@ func (l *Loop) observeDrift(_ pass, s *passState) bool {
 	if !s.in.sweep {
 		return true
 	}
-	if n := pending(s.planned.Plan); n > 0 {
-		l.log.Warn("drift detected", attrTrigger, s.in.trigger, "connectors", n, "mode", string(l.current().Drift))
-		l.rec.DriftDetected(n)
-	} else {
+	n, bySetting := drifted(s.planned.Plan)
+	if n == 0 {
 		l.log.Info("in sync", attrTrigger, s.in.trigger, "connectors", len(s.in.desired))
+		return true
+	}
+	l.log.Warn("drift detected", attrTrigger, s.in.trigger, "connectors", n, "mode", string(l.current().Drift))
+	for _, k := range slices.Sorted(maps.Keys(bySetting)) {
+		l.rec.DriftDetected(k, bySetting[k])
 	}
 	return true
 }
 
-func pending(p *diff.Plan) int {
-	n := 0
-	for _, ch := range p.Changes {
-		if ch.Action != diff.Noop {
-			n++
+// drifted counts the connectors of p that change, and by setting those
+// whose setting changes.
+func drifted(p *diff.Plan) (n int, bySetting map[string]int) {
+	bySetting = map[string]int{}
+	for _, c := range p.Changes {
+		if !c.Pending() {
+			continue
+		}
+		n++
+		for _, ch := range c.Settings {
+			if ch.Action != setting.Noop {
+				bySetting[ch.Kind.Name()]++
+			}
 		}
 	}
-	return n
+	return n, bySetting
 }
 
 // statusSuspended marks a connector taken out of a plan because it is
@@ -347,7 +366,7 @@ func (l *Loop) holdMuted(_ pass, s *passState) bool {
 		if !l.mutes.Mutes(ch.Key) {
 			return false
 		}
-		s.held = append(s.held, reconcile.Outcome{Key: ch.Key, ID: ch.ID, Region: ch.Region, Action: ch.Action, Before: ch.Before, After: ch.After, Status: statusSuspended})
+		s.held = append(s.held, outcomeOf(ch, statusSuspended))
 		return true
 	})
 	planned.Plan = &rest
@@ -404,13 +423,23 @@ func report(p *reconcile.Planned) *reconcile.Result {
 		r.Outcomes = append(r.Outcomes, reconcile.Outcome{Key: key}.Fail(err))
 	}
 	for _, ch := range p.Plan.Changes {
-		o := reconcile.Outcome{Key: ch.Key, ID: ch.ID, Region: ch.Region, Action: ch.Action, Before: ch.Before, After: ch.After, Status: reconcile.StatusUnchanged}
-		if ch.Action != diff.Noop {
-			o.Status = statusDrifted
+		status := reconcile.StatusUnchanged
+		if ch.Pending() {
+			status = statusDrifted
 		}
-		r.Outcomes = append(r.Outcomes, o)
+		r.Outcomes = append(r.Outcomes, outcomeOf(ch, status))
 	}
 	return r
+}
+
+// outcomeOf is the outcome of a change the pass does not write: what the
+// plan read of it, and would write.
+func outcomeOf(ch diff.Change, status reconcile.OutcomeStatus) reconcile.Outcome {
+	o := reconcile.Outcome{Key: ch.Key, ID: ch.ID, Region: ch.Region, Status: status}
+	for _, sc := range ch.Settings {
+		o.Settings = append(o.Settings, reconcile.SettingOutcome{Kind: sc.Kind, Action: sc.Action, Before: sc.Before, After: sc.After})
+	}
+	return o
 }
 
 // finish records the outcome of the pass: connector states, the change
@@ -418,7 +447,7 @@ func report(p *reconcile.Planned) *reconcile.Result {
 func (l *Loop) finish(_ pass, s *passState) bool {
 	now := time.Now()
 	var failed bool
-	var wrote, notWritten []diff.Action
+	var wrote, notWritten []reconcile.SettingOutcome
 	l.mu.Lock()
 	revision := l.revisionLocked()
 	for _, o := range s.result.Outcomes {
@@ -428,9 +457,9 @@ func (l *Loop) finish(_ pass, s *passState) bool {
 		muted := l.mutes.Mutes(o.Key)
 		switch {
 		case o.Status == reconcile.StatusApplied:
-			wrote = append(wrote, o.Action)
-		case o.Status == reconcile.StatusFailed && !muted && o.Action != "" && o.Action != diff.Noop:
-			notWritten = append(notWritten, o.Action)
+			wrote = append(wrote, o.Writes()...)
+		case o.Status == reconcile.StatusFailed && !muted:
+			notWritten = append(notWritten, o.Writes()...)
 		}
 		if l.track.record(o, s.in.trigger, revision, now, muted) {
 			failed = true
@@ -443,11 +472,11 @@ func (l *Loop) finish(_ pass, s *passState) bool {
 		l.status.LastError = ""
 	}
 	l.mu.Unlock()
-	for _, a := range wrote {
-		l.rec.Change(a, true)
+	for _, w := range wrote {
+		l.rec.Change(w.Kind.Name(), w.Action, true)
 	}
-	for _, a := range notWritten {
-		l.rec.Change(a, false)
+	for _, w := range notWritten {
+		l.rec.Change(w.Kind.Name(), w.Action, false)
 	}
 	result := PassSuccess
 	if failed {
@@ -470,8 +499,7 @@ func (l *Loop) changed(spec *schema.Spec) []schema.DesiredConnector {
 	var out []schema.DesiredConnector
 	for _, c := range spec.Connectors {
 		old, ok := l.desired[c.Key]
-		if !ok || old.ID != c.ID || old.Name != c.Name || old.Region != c.Region || old.Absent != c.Absent ||
-			!origination.Equal(old.Origination, c.Origination) {
+		if !ok || !old.Same(c) {
 			out = append(out, c)
 		}
 	}

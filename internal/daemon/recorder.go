@@ -3,7 +3,7 @@ package daemon
 import (
 	"time"
 
-	"github.com/sipops/reconciler/internal/diff"
+	"github.com/sipops/reconciler/internal/setting"
 	"github.com/sipops/reconciler/internal/suspension"
 )
 
@@ -15,8 +15,10 @@ type Recorder interface {
 	SetRevision(source, revision string)
 	SetSpecValid(bool)
 	SetConnectors(counts map[ConnectorState]int)
-	DriftDetected(n int)
-	Change(action diff.Action, ok bool)
+	// DriftDetected counts n connectors found with setting drifted.
+	DriftDetected(setting string, n int)
+	// Change counts one write of setting, and whether it succeeded.
+	Change(setting string, action setting.Action, ok bool)
 	SetHeld(bool)
 	// SetSuspensions reports every suspension in force, on every change.
 	SetSuspensions([]suspension.Suspension)
@@ -29,7 +31,7 @@ func (nopRecorder) LastSuccess(time.Time)                            {}
 func (nopRecorder) SetRevision(string, string)                       {}
 func (nopRecorder) SetSpecValid(bool)                                {}
 func (nopRecorder) SetConnectors(map[ConnectorState]int)             {}
-func (nopRecorder) DriftDetected(int)                                {}
-func (nopRecorder) Change(diff.Action, bool)                         {}
+func (nopRecorder) DriftDetected(string, int)                        {}
+func (nopRecorder) Change(string, setting.Action, bool)              {}
 func (nopRecorder) SetHeld(bool)                                     {}
 func (nopRecorder) SetSuspensions([]suspension.Suspension)           {}

@@ -7,7 +7,6 @@ import (
 	"github.com/sipops/reconciler/internal/chime/sim"
 	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/origination"
-	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/schema"
 )
 
@@ -52,7 +51,7 @@ func TestDaemonFailsConnectorWithEmergencyCalling(t *testing.T) {
 	for _, cs := range ov.Connectors {
 		states[cs.Key] = string(cs.State) + ": " + cs.Error
 	}
-	want := map[string]string{"vc-0000": "failed: " + reconcile.ErrEmergencyCalling.Error(), "vc-0001": "in_sync: "}
+	want := map[string]string{"vc-0000": "failed: " + origination.ErrEmergencyCalling.Error(), "vc-0001": "in_sync: "}
 	if fmt.Sprint(states) != fmt.Sprint(want) {
 		t.Errorf("got %v, want %v", states, want)
 	}

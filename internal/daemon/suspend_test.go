@@ -10,10 +10,10 @@ import (
 
 	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/chime/sim"
-	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 	"github.com/sipops/reconciler/internal/source"
 	"github.com/sipops/reconciler/internal/suspension"
 )
@@ -107,7 +107,8 @@ func TestSuspendAndResume(t *testing.T) {
 	if got := d.w.Origination(t, d.ids[2]); origination.Equal(got, drDrift) {
 		t.Errorf("vc-0002 still holds the drift %s", got)
 	}
-	if c := connectorIn(t, o, "vc-0001"); c.State != StateSuspended || !c.Differs || !origination.Equal(c.Live, drDrift) || c.Desired == nil {
+	c := connectorIn(t, o, "vc-0001")
+	if desired, live := originationOf(c); c.State != StateSuspended || !c.Differs || !origination.Equal(live, drDrift) || desired == nil {
 		t.Errorf("suspended vc-0001: got %+v, want suspended, differs, live the drift", c)
 	}
 	if o.Counts[StateInSync] != 2 || o.Counts[StateSuspended] != 1 {
@@ -141,7 +142,7 @@ func TestSuspendAndResume(t *testing.T) {
 	if c := connectorIn(t, o, "vc-0001"); c.State != StateInSync || c.Suspension != nil || c.Differs {
 		t.Errorf("resumed vc-0001: got %+v, want in sync", c)
 	}
-	if last := o.Changes[len(o.Changes)-1]; last.Trigger != TriggerResume || last.Action != diff.Put || last.Key != "vc-0001" {
+	if last := o.Changes[len(o.Changes)-1]; last.Trigger != TriggerResume || last.Action != setting.Put || last.Key != "vc-0001" {
 		t.Errorf("change log: got %+v, want the write of the resume", last)
 	}
 	if got := store.last(); len(got) != 0 || len(o.Suspensions) != 0 {
@@ -242,14 +243,14 @@ func TestSuspendedChangeGatedAsSpecChange(t *testing.T) {
 	if len(o.Held) > 0 || o.LastGood.ID != "rev2" {
 		t.Fatalf("got held %v, last good %v; want rev2 accepted", o.Held, o.LastGood)
 	}
-	if c := connectorIn(t, o, "vc-0000"); c.Desired.Routes[0].Weight != 70 && c.Desired.Routes[1].Weight != 70 {
-		t.Errorf("desired of vc-0000: got %s, want rev2's", c.Desired)
+	if desired, _ := originationOf(connectorIn(t, o, "vc-0000")); desired.Routes[0].Weight != 70 && desired.Routes[1].Weight != 70 {
+		t.Errorf("desired of vc-0000: got %s, want rev2's", desired)
 	}
 }
 
 // gatedPut holds each PutOrigination until the test releases it.
 type gatedPut struct {
-	reconcile.API
+	origination.API
 	started chan string // the id of each write as it starts
 	release chan struct{}
 }
@@ -267,7 +268,8 @@ func (g gatedPut) PutOrigination(ctx context.Context, region, id string, o *orig
 func TestSuspendWaitsForWriteInFlight(t *testing.T) {
 	e := newEnv(t, sim.Config{}, chime.ClientOptions{MaxAttempts: 1})
 	g := gatedPut{API: e.api, started: make(chan string, 10), release: make(chan struct{})}
-	e.eng = reconcile.NewEngine(g, reconcile.EngineOptions{Concurrency: 1}) // one write at a time, in key order
+	e.eng = reconcile.NewEngine(e.api, reconcile.EngineOptions{Concurrency: 1}) // one write at a time, in key order
+	e.setKind(t, origination.Options{API: g})
 	d := &daemon{env: e, snaps: make(chan *source.Snapshot), reload: make(chan Reload, 1), passes: make(chan Overview, 100), done: make(chan error, 1)}
 	for _, c := range e.w.Connectors(t, "us-east-1", "vc", 3) {
 		d.ids = append(d.ids, c.ID)

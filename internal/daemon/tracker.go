@@ -4,11 +4,12 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
-	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 	"github.com/sipops/reconciler/internal/suspension"
 )
 
@@ -44,9 +45,62 @@ func (t *tracker) accept(spec *schema.Spec, muted func(key string) bool) {
 			}
 			t.conns[c.Key] = cs
 		}
-		cs.ID, cs.Name, cs.Region, cs.Desired, cs.Absent = c.ID, c.Name, c.Region, c.Origination, c.Absent
+		cs.ID, cs.Name, cs.Region = c.ID, c.Name, c.Region
+		cs.Settings = desired(c, cs.Settings)
 	}
 	maps.DeleteFunc(t.conns, func(k string, _ *ConnectorStatus) bool { return !keep[k] })
+}
+
+// desired are the settings c names, with the live values last seen of
+// those seen before.
+func desired(c schema.DesiredConnector, seen []SettingStatus) []SettingStatus {
+	out := make([]SettingStatus, len(c.Settings))
+	for i, d := range c.Settings {
+		out[i] = SettingStatus{Kind: d.Kind, Desired: d.Value, Absent: d.Absent}
+		for _, s := range seen {
+			if s.Kind.Name() == d.Kind.Name() {
+				out[i].Live, out[i].Differs = s.Live, s.Differs
+			}
+		}
+	}
+	return out
+}
+
+// live sets, from what a pass did, the live value of each setting: after
+// when the outcome wrote or found the setting as desired, else before.
+func (cs *ConnectorStatus) live(o reconcile.Outcome, after bool) {
+	for i := range cs.Settings {
+		s := &cs.Settings[i]
+		so, ok := o.Setting(s.Kind.Name())
+		if !ok {
+			continue
+		}
+		s.Live = so.Before
+		if after {
+			s.Live = so.After
+		}
+	}
+}
+
+// differs notes, for a suspended connector, which settings differ from
+// the spec as the pass read them, and reports whether one does.
+func (cs *ConnectorStatus) differs(o reconcile.Outcome) bool {
+	any := false
+	for i := range cs.Settings {
+		s := &cs.Settings[i]
+		so, ok := o.Setting(s.Kind.Name())
+		s.Differs = ok && so.Action != "" && so.Action != setting.Noop
+		any = any || s.Differs
+	}
+	return any
+}
+
+// clearDiffers notes that no setting differs any more.
+func (cs *ConnectorStatus) clearDiffers() {
+	cs.Differs = false
+	for i := range cs.Settings {
+		cs.Settings[i].Differs = false
+	}
 }
 
 // record updates a connector's state from its outcome in a pass of trigger
@@ -86,22 +140,34 @@ func (t *tracker) record(o reconcile.Outcome, trigger Trigger, revision string, 
 
 // inSync: the connector is as the spec says.
 func (t *tracker) inSync(cs *ConnectorStatus, o reconcile.Outcome) {
-	cs.State, cs.Live = StateInSync, o.After
+	cs.State = StateInSync
+	cs.live(o, true)
 	cs.clearFailure()
 }
 
 // drifted: a report-only sweep found it differing from the spec. A
 // failure before it keeps its count: a report is no success.
 func (t *tracker) drifted(cs *ConnectorStatus, o reconcile.Outcome) {
-	cs.State, cs.Live, cs.Error = StateDrifted, o.Before, "live origination differs from the spec (--drift=report)"
+	cs.State = StateDrifted
+	cs.live(o, false)
+	var names []string
+	for _, w := range o.Writes() {
+		names = append(names, w.Kind.Name())
+	}
+	cs.Error = "live " + strings.Join(names, " and ") + " differs from the spec (--drift=report)"
 }
 
-// applied: the pass wrote it, and the write is in the change log.
+// applied: the pass wrote it, and each setting written is in the change
+// log.
 func (t *tracker) applied(cs *ConnectorStatus, o reconcile.Outcome, trigger Trigger, revision string, now time.Time) {
-	cs.State, cs.Live = StateInSync, o.After
-	c := AppliedChange{Time: now, Revision: revision, Trigger: trigger, Key: o.Key, ID: o.ID, Action: o.Action, Before: o.Before, After: o.After}
-	cs.LastChange = &c
-	t.log(c)
+	cs.State = StateInSync
+	cs.live(o, true)
+	for _, w := range o.Writes() {
+		c := AppliedChange{Time: now, Revision: revision, Trigger: trigger, Key: o.Key, ID: o.ID,
+			Setting: w.Kind.Name(), Action: w.Action, Before: w.Before, After: w.After}
+		cs.LastChange = &c
+		t.log(c)
+	}
 	cs.clearFailure()
 }
 
@@ -131,13 +197,17 @@ func (t *tracker) recordMuted(cs *ConnectorStatus, o reconcile.Outcome, trigger 
 			cs.ID = o.ID
 		}
 		t.applied(cs, o, trigger, revision, now)
-		cs.Differs = false
+		cs.clearDiffers()
 	case reconcile.StatusFailed, statusInterrupted:
 		cs.Error = o.Error
 	case reconcile.StatusConverged:
-		cs.Live, cs.Error, cs.Differs = o.After, "", false
+		cs.live(o, true)
+		cs.Error = ""
+		cs.clearDiffers()
 	default: // unchanged, skipped, or drifted in a report-only sweep
-		cs.Live, cs.Error, cs.Differs = o.Before, "", o.Action != "" && o.Action != diff.Noop
+		cs.live(o, false)
+		cs.Error = ""
+		cs.Differs = cs.differs(o)
 	}
 	cs.State = StateSuspended
 	cs.ErrorClass, cs.Failures, cs.NextRetry = "", 0, nil
@@ -157,16 +227,21 @@ func (t *tracker) suspended(key string) {
 // reconciles it.
 func (t *tracker) resumed(key string) {
 	if cs, ok := t.conns[key]; ok {
-		cs.State, cs.Differs = StatePending, false
+		cs.State = StatePending
+		cs.clearDiffers()
 	}
 }
 
 // operator logs an operator suspending or resuming a connector in the
-// change log.
+// change log, with, for format 1, origination's live value before and
+// after.
 func (t *tracker) operator(trigger Trigger, key string, by suspension.Operator, reason, revision string, now time.Time) AppliedChange {
-	c := AppliedChange{Time: now, Revision: revision, Trigger: trigger, Key: key, Action: diff.Noop, By: &by, Reason: reason}
+	c := AppliedChange{Time: now, Revision: revision, Trigger: trigger, Key: key, Action: setting.Noop, By: &by, Reason: reason}
 	if cs, ok := t.conns[key]; ok {
-		c.ID, c.Before, c.After = cs.ID, cs.Live, cs.Live
+		c.ID = cs.ID
+		if s, ok := cs.Setting(setting.Flat); ok {
+			c.Before, c.After = s.Live, s.Live
+		}
 	}
 	t.log(c)
 	return c
@@ -241,7 +316,9 @@ func (t *tracker) lastSeen(key string) (ConnectorStatus, bool) {
 func (t *tracker) snapshot() ([]ConnectorStatus, []AppliedChange, map[ConnectorState]int) {
 	conns := make([]ConnectorStatus, 0, len(t.conns))
 	for _, k := range slices.Sorted(maps.Keys(t.conns)) {
-		conns = append(conns, *t.conns[k])
+		c := *t.conns[k]
+		c.Settings = slices.Clone(c.Settings) // the tracker updates them in place
+		conns = append(conns, c)
 	}
 	return conns, slices.Clone(t.changes), countStates(t.conns)
 }

@@ -1,68 +1,62 @@
-// Package diff plans Voice Connector origination changes: it compares the
+// Package diff plans the changes of Voice Connectors: it compares the
 // desired state from the spec with the live state read from the service and
-// says, per connector, what to write. It is pure: no I/O besides writing a
-// rendering to an io.Writer, and it never modifies its inputs.
+// says, per connector and per managed setting, what to write, and renders
+// the plan as text, Markdown and JSON. It is pure: no I/O besides writing a
+// rendering to an io.Writer, and it never modifies its inputs. What is
+// particular to a setting (origination's routes, its traffic shares, its
+// gates) is its kind's (setting.Kind, package origination); diff does what
+// is the same for every setting.
 //
 // # Planning
 //
 // [Compute] plans every desired connector; [ComputeOne] plans one, so the
-// apply engine can re-plan a connector after re-reading it. Each [Change] has
-// an [Action]:
-//
-//   - noop: live already matches. Settings are normalised first (port 5060
-//     when omitted, disabled false when omitted, route order ignored), so
-//     cosmetic differences never cause a write. A connector with absent: true
-//     and no origination is a noop, and so is one that asks for nothing.
-//   - put: write After. Before is nil when this creates origination.
-//   - delete: the spec says absent: true and the connector has origination.
+// apply engine can re-plan a connector after re-reading it. A connector's
+// [Change] holds one setting.Change per setting its spec names, in the
+// spec's order, each planned by its kind (setting.Kind.Plan): noop (live
+// already matches, after the kind's normalisation, so cosmetic differences
+// never cause a write), put (write After; Before is nil when this creates
+// the setting) or delete (the spec says absent: true and the setting is
+// configured). A setting the spec does not name is not planned, read or
+// written. A connector changes when one of its settings does; it is a
+// create when every setting that changes is created, a delete when every
+// one is deleted.
 //
 // Desired connectors missing from the live map (not resolved, or the read
 // failed) are not planned: their keys are listed in Plan.Unknown and counted
 // as "unknown". The apply engine reports their errors itself; the caller
 // may pass them in RenderOptions.Errors for the Markdown rendering.
 //
-// [Plan.Refuse] takes one connector's change out of the plan when the
-// caller knows the service would refuse the write (the apply engine does so
-// for a delete or disable while emergency calling is configured): the
-// change moves to Plan.Refused with its reason, is counted as "refused", is
-// never applied, and no gate weighs it. Unlike a refused gate, it refuses
-// one connector, not the whole plan.
-//
-// Route-level changes ([Change.Routes]) match routes by host, port and
-// protocol, so a new priority or weight for the same destination is one "~"
-// line, not a removal and an addition. [Change.Traffic] gives, for each
-// priority tier whose split changes, every route's share of the tier's calls
-// (its weight over the tier's total weight) before and after. A disabled or
-// absent origination carries 0% everywhere.
+// [Plan.Refuse] takes one setting's change of one connector out of the plan
+// when the caller knows the service would refuse the write (origination's
+// check refuses a delete or disable while emergency calling is configured):
+// the change moves to Plan.Refused with its reason, is counted as
+// "refused", is never applied, and no gate weighs it. Unlike a refused
+// gate, it refuses one connector, not the whole plan.
 //
 // # Safety gates
 //
-// [Plan.Check] returns the gates a plan trips that the [Gates] do not allow:
+// [Plan.Check] returns the gates a plan trips that the [Gates] do not allow.
+// One gate is diff's, for every setting alike:
 //
 //   - mass-change (allowed by --allow-mass-change): the plan puts or deletes
-//     the origination of more than 30% of the connectors that already have
-//     one (Before not nil), when there are at least 10 such connectors.
-//     Creating origination where there is none is additive and does not
-//     count; unknown connectors do not count either.
-//   - traffic-loss (allowed by --allow-traffic-loss), per connector whose
-//     Before carries calls (present, not disabled, with routes): the change
-//     deletes the origination, disables it, leaves it with no routes, or
-//     empties its top tier. The top tier is Before's lowest priority number
-//     p; it is emptied when none of its routes (by host, port, protocol) has
-//     priority p or better in After, even if other routes take their place.
-//   - encryption (no flag): a put would write a UDP route to a connector that
-//     requires encryption, which only TCP (TLS) routes can carry.
+//     a setting of more than 30% of the connectors that already have it
+//     (Before not nil), when there are at least 10 such connectors; weighed
+//     per setting. Creating a setting where there is none is additive and
+//     does not count; unknown connectors do not count either.
+//
+// The others are the kinds' (setting.Kind.Gates), per connector:
+// origination's traffic-loss (allowed by --allow-traffic-loss) and
+// encryption (no flag); see package origination.
 //
 // # Text rendering
 //
 // [Plan.WriteText] writes a plan for people, like terraform plan: one block
-// per connector that changes (+ create, ~ change, - delete), its disabled
-// flag and route changes, then the traffic effect per tier; refused
-// changes marked "!" with their reason; unknown connectors marked "?"; a
-// summary line; then the refused gates. Noop connectors are only counted. Shares are whole percentages, except that a
-// share strictly between 0% and 1% shows as "<1%" and one strictly between
-// 99% and 100% as ">99%". RenderOptions.Color adds ANSI colour to the
-// markers (green +, yellow ~, red -).
+// per connector that changes (+ create, ~ change, - delete), each setting's
+// lines as its kind writes them (origination: its disabled flag, route
+// changes, then the traffic effect per tier); refused changes marked "!"
+// with their reason; unknown connectors marked "?"; a summary line; then
+// the refused gates. Noop connectors are only counted. RenderOptions.Color
+// adds ANSI colour to the markers (green +, yellow ~, red -).
 //
 // # Markdown rendering
 //
@@ -70,13 +64,14 @@
 // GitHub- and GitLab-flavoured Markdown, without colour: a heading with the
 // revision and the summary line of the text rendering; the refused gates;
 // the refused changes with their reasons; the unknown connectors, each with
-// its error when RenderOptions.Errors has one; a table of the connectors that change (key, id, region, change); the
-// preflight results of the routes shown, once per route; then, per
-// connector, the lines of the text rendering (disabled flag, route changes,
-// traffic per tier) in a code block inside a collapsed <details> section.
-// Keys, ids and routes are code spans, longer-fenced when they hold
-// backticks, with pipes escaped in table cells; messages and errors have
-// Markdown punctuation backslash-escaped and line breaks made spaces.
+// its error when RenderOptions.Errors has one; a table of the connectors
+// that change (key, id, region, change); the kinds' own sections
+// (origination's preflight results of the routes shown, once per route);
+// then, per connector, the lines of the text rendering in a code block
+// inside a collapsed <details> section. Keys, ids and routes are code
+// spans, longer-fenced when they hold backticks, with pipes escaped in
+// table cells; messages and errors have Markdown punctuation
+// backslash-escaped and line breaks made spaces (package markdown).
 //
 // A comment is limited in size, so the output stays within MarkdownLimit
 // bytes (a character is at least one byte). Sections are written in the
@@ -107,31 +102,12 @@
 //	  id              resolved Voice Connector id ("" if unknown)
 //	  name            name from the spec ("" if the spec gave an id)
 //	  region          AWS Region
-//	  action          "noop" | "put" | "delete"; a put with before null creates
-//	  before, after   normalised origination, or null for none:
-//	    disabled        bool
-//	    routes          in canonical order (priority, host, port, protocol,
-//	                    weight), each {host, port, priority, protocol, weight}
-//	  disabled        {before, after} when the flag changes, else null
-//	  routes          route-level changes, in order of priority then key:
-//	    op              "+" added | "-" removed | "~" priority/weight changed
-//	    route           "host:port/PROTOCOL"
-//	    before, after   the route ({host, port, priority, protocol, weight}),
-//	                    null on the side where it does not exist
-//	    preflight       only for "+" and "~" routes that were checked:
-//	                    {ok, detail}, detail being the status line and time
-//	                    ("SIP/2.0 200 OK in 3ms") or why the check failed
-//	  traffic         tiers whose split changes, priority 1 first:
-//	    priority        the tier
-//	    shares          one per route in the tier before or after, by route:
-//	      route           "host:port/PROTOCOL"
-//	      before_weight   the route's weight in this tier before; 0 if it is
-//	                      not in the tier or the origination is absent or
-//	                      disabled
-//	      after_weight    the same, after
-//	      before_percent  share of the tier's calls before, 0..100, rounded to
-//	                      one decimal
-//	      after_percent   the same, after
+//	  ...             each setting's members (setting.Kind.JSON)
+//
+// A setting's members are in an object named after it, but origination's
+// (setting.Flat), which are the connector's own members as format 1 had
+// them before connectors had several settings: action, before, after,
+// disabled, routes and traffic, described in package origination.
 //
 // It is internal to the reconciler and has no compatibility promise.
 package diff

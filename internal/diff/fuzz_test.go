@@ -10,6 +10,7 @@ import (
 
 	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 // decode builds an origination from fuzz bytes: nil when empty, else a flag
@@ -37,10 +38,11 @@ func decode(data []byte) *origination.Origination {
 // applyRoutes replays c's route-level changes on its Before routes.
 func applyRoutes(c Change) []origination.Route {
 	var routes []origination.Route
-	if c.Before != nil {
-		routes = slices.Clone(c.Before.Routes)
+	b, a := before(c), after(c)
+	if b != nil {
+		routes = slices.Clone(b.Routes)
 	}
-	for _, rc := range c.Routes() {
+	for _, rc := range origination.Routes(b, a) {
 		if rc.Before != nil {
 			i := slices.Index(routes, *rc.Before)
 			routes = slices.Delete(routes, i, i+1)
@@ -63,12 +65,12 @@ func FuzzCompute(f *testing.F) {
 		if isAbsent {
 			c = absent("x")
 		}
-		ch := ComputeOne(c, Live{RequireEncryption: requireTLS, Origination: before})
+		ch := ComputeOne(c, liveAs("", requireTLS, before))
 		checkAction(t, ch, c, before)
-		if got, want := applyRoutes(ch), routesOf(ch.After); !slices.Equal(got, want) {
+		if got, want := applyRoutes(ch), routesOf(after(ch)); !slices.Equal(got, want) {
 			t.Errorf("replaying route changes: got %v, want %v", got, want)
 		}
-		if desired != nil && ComputeOne(conn("x", desired), live(shuffled(desired))).Action != Noop {
+		if desired != nil && ComputeOne(conn("x", desired), live(shuffled(desired))).Pending() {
 			t.Errorf("Compute(x, live=x): got a change, want noop for %+v", desired)
 		}
 		render(t, &Plan{Changes: []Change{ch}})
@@ -78,24 +80,27 @@ func FuzzCompute(f *testing.F) {
 	})
 }
 
-func checkAction(t *testing.T, ch Change, c schema.DesiredConnector, before *origination.Origination) {
+func checkAction(t *testing.T, c Change, d schema.DesiredConnector, live *origination.Origination) {
 	t.Helper()
-	want := c.Origination
-	if !c.Absent && want == nil {
-		want = before // asks for nothing: keep what is there
+	if d.Settings == nil {
+		if c.Pending() || len(c.Settings) != 0 {
+			t.Errorf("a spec that names no setting: got %+v, want nothing planned", c)
+		}
+		return
 	}
-	if !origination.Equal(ch.After, want) {
-		t.Errorf("After: got %+v, want %+v", ch.After, want)
+	want, _ := d.Settings[0].Value.(*origination.Origination)
+	if !origination.Equal(after(c), want) {
+		t.Errorf("After: got %+v, want %+v", after(c), want)
 	}
-	wantAct := Put
+	wantAct := setting.Put
 	switch {
-	case c.Absent && before != nil:
-		wantAct = Delete
-	case origination.Equal(before, want):
-		wantAct = Noop
+	case d.Settings[0].Absent && live != nil:
+		wantAct = setting.Delete
+	case d.Settings[0].Absent, origination.Equal(live, want):
+		wantAct = setting.Noop
 	}
-	if ch.Action != wantAct {
-		t.Errorf("Action: got %s, want %s", ch.Action, wantAct)
+	if got := originationOf(c).Action; got != wantAct {
+		t.Errorf("Action: got %s, want %s", got, wantAct)
 	}
 }
 

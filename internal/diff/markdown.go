@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"slices"
-	"strconv"
 	"strings"
-	"unicode"
 
-	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/markdown"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 // MarkdownLimit bounds the Markdown rendering, in bytes. GitHub refuses a
@@ -36,21 +34,44 @@ const noteRoom = 1_000
 func (p *Plan) WriteMarkdown(w io.Writer, o RenderOptions) error {
 	var changed []Change
 	for _, c := range p.Changes {
-		if c.Action != Noop {
+		if c.Pending() {
 			changed = append(changed, c)
 		}
 	}
 	md := &mdDoc{}
 	md.add(mdHead(p, o.Revision))
-	md.left.violations = md.section("\n### Refused by safety gates\n\n", mdViolations(p.Check(o.Gates)))
-	md.left.refused = md.section("\n### Refused: not applied\n\n", mdRefused(p.Refused))
-	md.left.unknown = md.section("\n### Not planned: live state unknown\n\n", mdUnknown(p.Unknown, o.Errors))
-	md.left.rows = md.section("\n### Changes\n\n| Connector | ID | Region | Change |\n| --- | --- | --- | --- |\n", mdRows(changed))
-	md.left.preflight = md.section("\n### Preflight\n\n| Route | Result |\n| --- | --- |\n", mdPreflight(changed, o.Preflight))
-	md.left.details = md.section("", mdDetails(changed, o.Preflight))
+	md.left.add("refused gate", "refused gates", md.section("\n### Refused by safety gates\n\n", mdViolations(p.Check(o.Gates))))
+	md.left.add("refused connector", "refused connectors", md.section("\n### Refused: not applied\n\n", mdRefused(p.Refused)))
+	md.left.add("unplanned connector", "unplanned connectors", md.section("\n### Not planned: live state unknown\n\n", mdUnknown(p.Unknown, o.Errors)))
+	md.left.add("row of the changes table", "rows of the changes table",
+		md.section("\n### Changes\n\n| Connector | ID | Region | Change |\n| --- | --- | --- | --- |\n", mdRows(changed)))
+	for _, s := range kindSections(changed) {
+		md.left.add(s.One, s.Many, md.section(s.Heading, s.Entries))
+	}
+	md.left.add("connector's details", "connectors' details", md.section("", mdDetails(changed)))
 	md.b.WriteString(md.left.note())
 	_, err := io.WriteString(w, md.b.String())
 	return err
+}
+
+// kindSections are the sections the kinds of the changed connectors add,
+// each over its own changes, in the order of kinds.
+func kindSections(changed []Change) []setting.Section {
+	var kinds []setting.Kind
+	byKind := map[setting.Kind][]setting.Change{}
+	for _, c := range changed {
+		for _, ch := range c.pending() {
+			if _, ok := byKind[ch.Kind]; !ok {
+				kinds = append(kinds, ch.Kind)
+			}
+			byKind[ch.Kind] = append(byKind[ch.Kind], ch)
+		}
+	}
+	var out []setting.Section
+	for _, k := range kinds {
+		out = append(out, k.Sections(byKind[k])...)
+	}
+	return out
 }
 
 // mdDoc builds the Markdown rendering within MarkdownLimit.
@@ -87,25 +108,25 @@ func (md *mdDoc) section(heading string, entries []string) int {
 	return 0
 }
 
-// mdLeftOut counts the entries of each section left out of the rendering.
-type mdLeftOut struct {
-	violations, refused, unknown, rows, preflight, details int
+// mdLeftOut counts the entries of each section left out of the rendering,
+// in the order of the sections.
+type mdLeftOut []leftOut
+
+type leftOut struct {
+	count       int
+	one, plural string
+}
+
+// add records that count entries of a section, of things called one (or
+// plural), were left out.
+func (l *mdLeftOut) add(one, plural string, count int) {
+	*l = append(*l, leftOut{count: count, one: one, plural: plural})
 }
 
 // note is the closing note saying what was left out, or "".
 func (l mdLeftOut) note() string {
 	var parts []string
-	for _, n := range []struct {
-		count       int
-		one, plural string
-	}{
-		{l.violations, "refused gate", "refused gates"},
-		{l.refused, "refused connector", "refused connectors"},
-		{l.unknown, "unplanned connector", "unplanned connectors"},
-		{l.rows, "row of the changes table", "rows of the changes table"},
-		{l.preflight, "preflight result", "preflight results"},
-		{l.details, "connector's route changes", "connectors' route changes"},
-	} {
+	for _, n := range l {
 		switch {
 		case n.count == 1:
 			parts = append(parts, "1 "+n.one)
@@ -122,9 +143,9 @@ func (l mdLeftOut) note() string {
 
 func mdHead(p *Plan, rev string) string {
 	var b strings.Builder
-	b.WriteString("## Voice Connector origination plan")
+	b.WriteString("## Voice Connector " + settingsOf(p) + " plan")
 	if rev != "" {
-		b.WriteString(" (revision " + mdCode(rev) + ")")
+		b.WriteString(" (revision " + markdown.Code(rev) + ")")
 	}
 	b.WriteString("\n\n**" + summaryLine(p.Summary()) + "**\n")
 	if !p.Pending() {
@@ -136,7 +157,7 @@ func mdHead(p *Plan, rev string) string {
 func mdViolations(vs []Violation) []string {
 	var out []string
 	for _, v := range vs {
-		out = append(out, fmt.Sprintf("- **%s**: %s\n", v.Kind, mdText(v.Message)))
+		out = append(out, fmt.Sprintf("- **%s**: %s\n", v.Kind, markdown.Text(v.Message)))
 	}
 	return out
 }
@@ -144,7 +165,8 @@ func mdViolations(vs []Violation) []string {
 func mdRefused(rs []Refusal) []string {
 	var out []string
 	for _, r := range rs {
-		out = append(out, "- "+mdCode(r.Key)+": "+refusedHeadline(r.Change)+" refused: "+mdText(r.Reason)+"\n")
+		ch := r.refused()
+		out = append(out, "- "+markdown.Code(r.Key)+": "+ch.Kind.Summary(ch).Refused+" refused: "+markdown.Text(r.Reason)+"\n")
 	}
 	return out
 }
@@ -154,9 +176,9 @@ func mdUnknown(keys []string, errs map[string]error) []string {
 	for _, k := range keys {
 		why := "live state unknown"
 		if err := errs[k]; err != nil {
-			why = mdText(err.Error())
+			why = markdown.Text(err.Error())
 		}
-		out = append(out, "- "+mdCode(k)+": "+why+"\n")
+		out = append(out, "- "+markdown.Code(k)+": "+why+"\n")
 	}
 	return out
 }
@@ -165,30 +187,7 @@ func mdRows(changed []Change) []string {
 	var out []string
 	for _, c := range changed {
 		out = append(out, fmt.Sprintf("| %s | %s | %s | %s |\n",
-			mdCell(c.Key), mdCell(cmp.Or(c.ID, c.Name)), mdText(c.Region), headline(c)))
-	}
-	return out
-}
-
-// mdPreflight lists, once each, the preflight results the connectors' details
-// show, by route.
-func mdPreflight(changed []Change, pf map[origination.Key]Preflight) []string {
-	var keys []origination.Key
-	for _, c := range changed {
-		for _, rc := range c.Routes() {
-			if _, ok := preflightOf(pf, rc); ok && !slices.Contains(keys, rc.Key) {
-				keys = append(keys, rc.Key)
-			}
-		}
-	}
-	slices.SortFunc(keys, compareKeys)
-	var out []string
-	for _, k := range keys {
-		result := "**FAILED**: "
-		if pf[k].OK {
-			result = "ok: "
-		}
-		out = append(out, fmt.Sprintf("| %s | %s%s |\n", mdCell(k.String()), result, mdText(pf[k].Detail)))
+			markdown.Cell(c.Key), markdown.Cell(cmp.Or(c.ID, c.Name)), markdown.Text(c.Region), headline(c)))
 	}
 	return out
 }
@@ -196,81 +195,17 @@ func mdPreflight(changed []Change, pf map[origination.Key]Preflight) []string {
 // mdDetails renders each connector's details as the text rendering does, in
 // a collapsed section. A connector with none (origination created disabled
 // and without routes) has no section.
-func mdDetails(changed []Change, pf map[origination.Key]Preflight) []string {
+func mdDetails(changed []Change) []string {
 	var out []string
 	for _, c := range changed {
 		var body strings.Builder
-		writeDetails(&printer{w: &body}, "", c, pf)
+		writeDetails(setting.NewPrinter(&body, false), "", c)
 		if body.Len() == 0 {
 			continue
 		}
-		fence := strings.Repeat("`", max(3, longestRun(body.String(), '`')+1))
+		fence := strings.Repeat("`", max(3, markdown.LongestRun(body.String(), '`')+1))
 		out = append(out, fmt.Sprintf("\n<details><summary>%s <code>%s</code>: %s</summary>\n\n%s\n%s%s\n\n</details>\n",
-			headerOp(c), html.EscapeString(printable(c.Key)), headline(c), fence, body.String(), fence))
+			headerOp(c), html.EscapeString(markdown.Printable(c.Key)), headline(c), fence, body.String(), fence))
 	}
 	return out
-}
-
-// mdCode renders s as an inline code span, which Markdown shows as is: no
-// emphasis, links, mentions or HTML. Its delimiter is longer than any run
-// of backticks in s.
-func mdCode(s string) string {
-	s = printable(s)
-	if s == "" {
-		return ""
-	}
-	delim := strings.Repeat("`", longestRun(s, '`')+1)
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
-		s = " " + s + " "
-	}
-	return delim + s + delim
-}
-
-// mdCell is mdCode for a table cell, where a pipe ends the cell even in a
-// code span unless escaped.
-func mdCell(s string) string {
-	return strings.ReplaceAll(mdCode(s), "|", `\|`)
-}
-
-// mdText escapes s as Markdown text, table cells included: the punctuation
-// Markdown could read as emphasis, code, links, HTML, strikethrough, math,
-// mentions, references or a cell boundary gets a backslash, and control
-// characters (line breaks) become spaces.
-func mdText(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case unicode.IsControl(r):
-			b.WriteByte(' ')
-		case strings.ContainsRune("\\`*_[]<>|~$&#!@", r):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// printable returns s, Go-quoted if it has control characters, which would
-// break a table row or a list item.
-func printable(s string) string {
-	if strings.ContainsFunc(s, unicode.IsControl) {
-		return strconv.Quote(s)
-	}
-	return s
-}
-
-// longestRun is the length of the longest run of c in s.
-func longestRun(s string, c byte) int {
-	longest, n := 0, 0
-	for i := range len(s) {
-		if s[i] != c {
-			n = 0
-			continue
-		}
-		n++
-		longest = max(longest, n)
-	}
-	return longest
 }

@@ -4,51 +4,45 @@ import (
 	"cmp"
 	"slices"
 
-	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
-// Action is what the apply engine must do for one connector.
-type Action string
-
-// Actions, as they also appear in the JSON rendering.
-const (
-	Noop   Action = "noop"   // live already matches the spec
-	Put    Action = "put"    // write After (creates origination when Before is nil)
-	Delete Action = "delete" // delete the origination (spec says absent: true)
-)
-
-// Live is the state read from the service for one connector.
+// Live is what was read of one connector: what is known of it (its
+// resolved id, its encryption setting, whether it is known to exist), and
+// the live value of each setting its spec names, by setting name; a
+// setting missing from Values, or nil, is not configured.
 type Live struct {
-	// ID is the resolved Voice Connector id.
-	ID string
-	// RequireEncryption is the connector's encryption setting: when set, the
-	// service only accepts TLS, so UDP routes are refused.
-	RequireEncryption bool
-	// Origination is the current setting; nil means none is configured.
-	Origination *origination.Origination
+	Connector setting.Connector
+	Values    map[string]setting.Value
 }
 
-// Change is the plan for one connector. Before and After are normalised
-// copies (ports defaulted, routes in canonical order); nil means no
-// origination.
+// Change is the plan for one connector: the connector, and the change of
+// each setting its spec names, in the spec's order of kinds.
 type Change struct {
-	Key    string // key under voiceConnectors
-	ID     string // resolved id (from Live, else from the spec)
-	Name   string // name from the spec, if it named the connector by name
-	Region string
-
-	Action Action
-	Before *origination.Origination
-	After  *origination.Origination
-
-	// RequireEncryption is copied from Live for the encryption gate.
-	RequireEncryption bool
+	setting.Connector
+	Settings []setting.Change
 }
 
-// Creates reports whether the change sets origination on a connector that
-// has none.
-func (c Change) Creates() bool { return c.Action == Put && c.Before == nil }
+// Pending reports whether c writes anything.
+func (c Change) Pending() bool {
+	return slices.ContainsFunc(c.Settings, func(s setting.Change) bool { return s.Action != setting.Noop })
+}
+
+// Setting returns the change of the setting name, if the connector's spec
+// names it.
+func (c Change) Setting(name string) (setting.Change, bool) {
+	i := slices.IndexFunc(c.Settings, func(s setting.Change) bool { return s.Kind.Name() == name })
+	if i < 0 {
+		return setting.Change{}, false
+	}
+	return c.Settings[i], true
+}
+
+// pending returns the changes of c that write.
+func (c Change) pending() []setting.Change {
+	return slices.DeleteFunc(slices.Clone(c.Settings), func(s setting.Change) bool { return s.Action == setting.Noop })
+}
 
 // Plan is the set of changes for one desired state against one live state.
 type Plan struct {
@@ -64,24 +58,33 @@ type Plan struct {
 	Refused []Refusal
 }
 
-// Refusal is a planned change that will not be made: a rule of the service
-// would refuse the write, so the plan refuses it first.
+// Refusal is a planned change of a connector that will not be made: a
+// rule of the service would refuse the write of one of its settings, so
+// the plan refuses it first.
 type Refusal struct {
 	Change
-	Reason string
+	Setting string // the setting whose change the service would refuse
+	Reason  string
 }
 
-// Refuse moves the change of connector key from Changes to Refused, with
-// reason. It reports whether Changes held it.
-func (p *Plan) Refuse(key, reason string) bool {
+// Refuse moves the change of connector key from Changes to Refused, for
+// the change of its setting, with reason. It reports whether Changes held
+// it.
+func (p *Plan) Refuse(key, setting, reason string) bool {
 	i := slices.IndexFunc(p.Changes, func(c Change) bool { return c.Key == key })
 	if i < 0 {
 		return false
 	}
-	p.Refused = append(p.Refused, Refusal{Change: p.Changes[i], Reason: reason})
+	p.Refused = append(p.Refused, Refusal{Change: p.Changes[i], Setting: setting, Reason: reason})
 	p.Changes = slices.Delete(p.Changes, i, i+1)
 	slices.SortStableFunc(p.Refused, func(a, b Refusal) int { return cmp.Compare(a.Key, b.Key) })
 	return true
+}
+
+// refused returns the change of r's setting that is refused.
+func (r Refusal) refused() setting.Change {
+	ch, _ := r.Change.Setting(r.Setting)
+	return ch
 }
 
 // Compute plans every desired connector against live, keyed by connector Key.
@@ -101,35 +104,22 @@ func Compute(desired []schema.DesiredConnector, live map[string]Live) *Plan {
 	return p
 }
 
-// ComputeOne plans one connector; the apply engine uses it to re-plan a
-// connector after re-reading it. A connector that is neither absent nor has
-// an origination asks for nothing and is a noop.
+// ComputeOne plans one connector, each of its settings by its kind; the
+// apply engine uses it to re-plan a connector after re-reading it.
 func ComputeOne(c schema.DesiredConnector, l Live) Change {
-	ch := Change{
-		Key:               c.Key,
-		ID:                cmp.Or(l.ID, c.ID),
-		Name:              c.Name,
-		Region:            c.Region,
-		Before:            l.Origination.Clone().Normalize(),
-		RequireEncryption: l.RequireEncryption,
-	}
-	switch {
-	case c.Absent:
-		ch.Action = Noop
-		if ch.Before != nil {
-			ch.Action = Delete
-		}
-	case c.Origination == nil:
-		ch.After = ch.Before.Clone()
-		ch.Action = Noop
-	default:
-		ch.After = c.Origination.Clone().Normalize()
-		ch.Action = Put
-		if origination.Equal(ch.Before, ch.After) {
-			ch.Action = Noop
-		}
+	ch := Change{Connector: Connector(c, l.Connector)}
+	for _, d := range c.Settings {
+		ch.Settings = append(ch.Settings, d.Kind.Plan(ch.Connector, d, l.Values[d.Kind.Name()]))
 	}
 	return ch
+}
+
+// Connector is the connector of c as known, completed from the spec: its
+// key and name, its region, and its id when the read learnt none.
+func Connector(c schema.DesiredConnector, known setting.Connector) setting.Connector {
+	known.Key, known.Name, known.Region = c.Key, c.Name, c.Region
+	known.ID = cmp.Or(known.ID, c.ID)
+	return known
 }
 
 // Summary counts the changes of a plan by kind.
@@ -137,17 +127,18 @@ type Summary struct {
 	Create, Change, Delete, Noop, Unknown, Refused int
 }
 
-// Summary counts p's changes: a put on a connector without origination is a
-// create, any other put a change. Refused changes are counted apart.
+// Summary counts p's connectors: one whose writes all create a setting is
+// a create, one whose writes all delete one a delete, any other that
+// writes a change. Refused changes are counted apart.
 func (p *Plan) Summary() Summary {
 	s := Summary{Unknown: len(p.Unknown), Refused: len(p.Refused)}
 	for _, c := range p.Changes {
-		switch {
-		case c.Action == Noop:
+		switch w := c.pending(); {
+		case len(w) == 0:
 			s.Noop++
-		case c.Action == Delete:
+		case all(w, func(ch setting.Change) bool { return ch.Action == setting.Delete }):
 			s.Delete++
-		case c.Creates():
+		case all(w, setting.Change.Creates):
 			s.Create++
 		default:
 			s.Change++
@@ -156,7 +147,11 @@ func (p *Plan) Summary() Summary {
 	return s
 }
 
+func all(cs []setting.Change, f func(setting.Change) bool) bool {
+	return !slices.ContainsFunc(cs, func(c setting.Change) bool { return !f(c) })
+}
+
 // Pending reports whether applying p would write anything.
 func (p *Plan) Pending() bool {
-	return slices.ContainsFunc(p.Changes, func(c Change) bool { return c.Action != Noop })
+	return slices.ContainsFunc(p.Changes, Change.Pending)
 }

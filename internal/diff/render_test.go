@@ -11,6 +11,7 @@ import (
 
 	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -23,18 +24,18 @@ func mixedPlan() *Plan {
 	desired := []schema.DesiredConnector{
 		conn("sbc-east", orig(udp("sbc1.example.com", 1, 20), udp("sbc2.example.com", 2, 50), tcp("sbc3.example.com", 5061, 2, 50))),
 		absent("old-lab"),
-		{Key: "new-one", Name: "new-one", Region: "eu-west-2", Origination: orig(tcp("a.example.net", 5061, 1, 70), tcp("b.example.net", 5061, 1, 30))},
+		{Key: "new-one", Name: "new-one", Region: "eu-west-2", Settings: []setting.Desired{{Kind: kind, Value: orig(tcp("a.example.net", 5061, 1, 70), tcp("b.example.net", 5061, 1, 30))}}},
 		conn("lab", disabled(orig(udp("lab.example.com", 1, 1)))),
 		conn("secure", orig(tcp("tls.example.com", 5061, 1, 50), udp("plain.example.com", 1, 50))),
 		conn("quiet", noop),
 		conn("unread", noop),
 	}
 	lv := map[string]Live{
-		"sbc-east": {ID: "abcdef1ghij2klmno3pqr4", Origination: east},
+		"sbc-east": liveAs("abcdef1ghij2klmno3pqr4", false, east),
 		"old-lab":  live(orig(udp("lab1", 1, 1), udp("lab2", 1, 1), udp("lab3", 2, 1))),
-		"new-one":  {ID: "zyx987"},
+		"new-one":  liveAs("zyx987", false, nil),
 		"lab":      live(orig(udp("lab.example.com", 1, 1))),
-		"secure":   {RequireEncryption: true, Origination: orig(tcp("tls.example.com", 5061, 1, 50))},
+		"secure":   liveAs("", true, orig(tcp("tls.example.com", 5061, 1, 50))),
 		"quiet":    live(noop),
 	}
 	return Compute(desired, lv)
@@ -49,16 +50,16 @@ const ecReason = "emergency calling is configured for this Voice Connector: dele
 func refusedPlan() *Plan {
 	a := orig(udp("sbc1.example.com", 1, 50), udp("sbc2.example.com", 1, 50))
 	p := Compute([]schema.DesiredConnector{absent("gone"), conn("off", disabled(orig(udp("sbc1.example.com", 1, 50)))), conn("on", orig(udp("sbc1.example.com", 1, 100)))},
-		map[string]Live{"gone": {ID: "vc-gone", Origination: a}, "off": {ID: "vc-off", Origination: orig(udp("sbc1.example.com", 1, 50))}, "on": {ID: "vc-on", Origination: a}})
-	p.Refuse("off", ecReason)
-	p.Refuse("gone", ecReason)
+		map[string]Live{"gone": liveAs("vc-gone", false, a), "off": liveAs("vc-off", false, orig(udp("sbc1.example.com", 1, 50))), "on": liveAs("vc-on", false, a)})
+	p.Refuse("off", origination.Name, ecReason)
+	p.Refuse("gone", origination.Name, ecReason)
 	return p
 }
 
 // refusedOnlyPlan writes nothing: its one change is refused.
 func refusedOnlyPlan() *Plan {
-	p := Compute([]schema.DesiredConnector{absent("gone")}, map[string]Live{"gone": {ID: "vc-gone", Origination: orig(udp("sbc1.example.com", 1, 50))}})
-	p.Refuse("gone", ecReason)
+	p := Compute([]schema.DesiredConnector{absent("gone")}, map[string]Live{"gone": liveAs("vc-gone", false, orig(udp("sbc1.example.com", 1, 50)))})
+	p.Refuse("gone", origination.Name, ecReason)
 	return p
 }
 
@@ -72,15 +73,15 @@ func escapePlan() *Plan {
 		conn("new\nline", orig(udp("sbc.example.com", 1, 10))),
 	}
 	lv := map[string]Live{
-		"pipe|key":      {},
-		"`tick`":        {},
-		"x*y_z<b>&amp;": {RequireEncryption: true},
+		"pipe|key":      live(nil),
+		"`tick`":        live(nil),
+		"x*y_z<b>&amp;": liveAs("", true, nil),
 	}
 	return Compute(desired, lv)
 }
 
 func TestGolden(t *testing.T) {
-	mixedPreflight := map[origination.Key]Preflight{
+	mixedPreflight := map[origination.Key]origination.Probe{
 		{Host: "sbc3.example.com", Port: 5061, Protocol: "TCP"}: {OK: true, Detail: "SIP/2.0 200 OK in 3ms"},
 		{Host: "sbc1.example.com", Port: 5060, Protocol: "UDP"}: {OK: false, Detail: "no answer within 2s"},
 		{Host: "198.51.100.7", Port: 5060, Protocol: "UDP"}:     {OK: false, Detail: "never shown: removed"},
@@ -96,7 +97,7 @@ func TestGolden(t *testing.T) {
 		{"mixed", mixedPlan(), RenderOptions{Revision: "abc123"}, false},
 		{"mixed_allowed", mixedPlan(), RenderOptions{Revision: "abc123", Gates: Gates{AllowTrafficLoss: true}}, false},
 		{"mixed_color", mixedPlan(), RenderOptions{Revision: "abc123", Color: true}, false},
-		{"mixed_preflight", mixedPlan(), RenderOptions{Revision: "abc123", Preflight: mixedPreflight}, false},
+		{"mixed_preflight", preflighted(mixedPlan(), mixedPreflight), RenderOptions{Revision: "abc123"}, false},
 		{"mixed_errors", mixedPlan(), RenderOptions{Revision: "abc123", Errors: map[string]error{
 			"unread":    errors.New("read origination: AccessDeniedException: not authorized"),
 			"not-in-it": errors.New("never shown: not unknown"),
@@ -105,10 +106,10 @@ func TestGolden(t *testing.T) {
 		{"refused", refusedPlan(), RenderOptions{Revision: "abc123", Gates: Gates{AllowTrafficLoss: true}}, false},
 		{"refused_only", refusedOnlyPlan(), RenderOptions{Revision: "abc123"}, false},
 		{"masschange", fleet(10, 4, 1), RenderOptions{}, false},
-		{"escape", escapePlan(), RenderOptions{Revision: "`rev|1`", Errors: map[string]error{
-			"new\nline": errors.New("resolve: *two* names | `x` <b>\n#1 @ops [a](b) ~c~ $d$ & \\"),
-		}, Preflight: map[origination.Key]Preflight{
+		{"escape", preflighted(escapePlan(), map[origination.Key]origination.Probe{
 			{Host: "sbc|1.example.com", Port: 5060, Protocol: "UDP"}: {OK: false, Detail: "SIP/2.0 503 Service | Unavailable <now>"},
+		}), RenderOptions{Revision: "`rev|1`", Errors: map[string]error{
+			"new\nline": errors.New("resolve: *two* names | `x` <b>\n#1 @ops [a](b) ~c~ $d$ & \\"),
 		}}, true},
 		{"truncated", bigPlan(300, 10), RenderOptions{Revision: "abc123"}, true},
 	}
@@ -163,7 +164,7 @@ func TestJSONIsVersionedAndValid(t *testing.T) {
 	var doc struct {
 		FormatVersion string `json:"format_version"`
 		Changes       []struct {
-			Action Action `json:"action"`
+			Action setting.Action `json:"action"`
 		} `json:"changes"`
 	}
 	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {

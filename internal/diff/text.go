@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 // RenderOptions control the renderings of a plan.
@@ -18,75 +18,122 @@ type RenderOptions struct {
 	Color bool
 	// Gates are the overrides the violations are checked with.
 	Gates Gates
-	// Preflight holds the preflight result of routes that were checked;
-	// each added or changed route found here shows its result.
-	Preflight map[origination.Key]Preflight
 	// Errors holds, by connector key, why a connector of Plan.Unknown could
 	// not be planned; it may be nil. Only the Markdown rendering shows
 	// them: a pull-request comment has no stderr to print them to.
 	Errors map[string]error
 }
 
-// Preflight is a route's preflight result, as computed by package
-// preflight: diff only renders it.
-type Preflight struct {
-	OK     bool
-	Detail string // "SIP/2.0 200 OK in 3ms", or why it failed
-}
-
-// String is the bracketed note shown after the route.
-func (p Preflight) String() string {
-	if p.OK {
-		return "[preflight: " + p.Detail + "]"
-	}
-	return "[preflight FAILED: " + p.Detail + "]"
-}
-
-const (
-	ansiGreen  = "\x1b[32m"
-	ansiYellow = "\x1b[33m"
-	ansiRed    = "\x1b[31m"
-	ansiReset  = "\x1b[0m"
-)
-
 // WriteText renders p for operators, like a Terraform plan: changed
-// connectors with their route-level changes and traffic effect, a summary
-// line, then the violations of the safety gates. Noop connectors are only
-// counted.
+// connectors with the changes of their settings, a summary line, then the
+// violations of the safety gates. Noop connectors are only counted.
 func (p *Plan) WriteText(w io.Writer, o RenderOptions) error {
-	pr := &printer{w: w, color: o.Color}
-	pr.line("Voice Connector origination plan%s:", revision(o.Revision))
-	pr.line("")
+	pr := setting.NewPrinter(w, o.Color)
+	pr.Line("Voice Connector %s plan%s:", settingsOf(p), revision(o.Revision))
+	pr.Line("")
 	if !p.Pending() {
-		pr.line("  %s", noChanges(p))
-		pr.line("")
+		pr.Line("  %s", noChanges(p))
+		pr.Line("")
 	}
 	for _, c := range p.Changes {
-		if c.Action != Noop {
-			writeChange(pr, c, o.Preflight)
-			pr.line("")
+		if c.Pending() {
+			writeChange(pr, c)
+			pr.Line("")
 		}
 	}
 	for _, r := range p.Refused {
-		pr.line("  %s %s: %s refused: %s", pr.paint("!", ansiRed), ident(r.Change), refusedHeadline(r.Change), r.Reason)
+		ch := r.refused()
+		pr.Line("  %s %s: %s refused: %s", pr.Paint("!", setting.Red), ident(r.Connector), ch.Kind.Summary(ch).Refused, r.Reason)
 	}
 	for _, k := range p.Unknown {
-		pr.line("  %s %s: not planned, live state unknown", pr.paint("?", ansiYellow), k)
+		pr.Line("  %s %s: not planned, live state unknown", pr.Paint("?", setting.Yellow), k)
 	}
 	if len(p.Unknown)+len(p.Refused) > 0 {
-		pr.line("")
+		pr.Line("")
 	}
-	writeSummary(pr, p.Summary())
+	pr.Line("%s", summaryLine(p.Summary()))
 	writeViolations(pr, p.Check(o.Gates))
-	return pr.err
+	return pr.Err()
 }
 
-// refusedHeadline says what a refused change would have done.
-func refusedHeadline(c Change) string {
-	if before, after, changed := c.DisabledChange(); changed && after && !before {
-		return "disable origination"
+// settingsOf names the settings p plans, for its title: "origination",
+// or "origination and termination".
+func settingsOf(p *Plan) string {
+	var names []string
+	add := func(c Change) {
+		for _, ch := range c.Settings {
+			if n := ch.Kind.Name(); !contains(names, n) {
+				names = append(names, n)
+			}
+		}
 	}
-	return headline(c)
+	for _, c := range p.Changes {
+		add(c)
+	}
+	for _, r := range p.Refused {
+		add(r.Change)
+	}
+	switch len(names) {
+	case 0:
+		return setting.Flat
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+func contains(names []string, n string) bool {
+	for _, m := range names {
+		if m == n {
+			return true
+		}
+	}
+	return false
+}
+
+// writeChange renders one connector that changes: a header line, then the
+// details of each setting that changes, under the setting's name when
+// several do.
+func writeChange(pr *setting.Printer, c Change) {
+	pr.Line("  %s %s: %s", pr.Op(headerOp(c)), ident(c.Connector), headline(c))
+	writeDetails(pr, "      ", c)
+}
+
+// writeDetails writes the lines of each setting of c that changes, each
+// starting with indent. The Markdown rendering shows the same lines in a
+// code block.
+func writeDetails(pr *setting.Printer, indent string, c Change) {
+	w := c.pending()
+	for _, ch := range w {
+		if len(w) == 1 {
+			ch.Kind.Details(pr, indent, ch)
+			continue
+		}
+		pr.Line("%s%s:", indent, ch.Kind.Name())
+		ch.Kind.Details(pr, indent+"  ", ch)
+	}
+}
+
+// headerOp marks a connector that changes: + when each of its writes
+// creates a setting, - when each deletes one, ~ otherwise.
+func headerOp(c Change) setting.Op {
+	w := c.pending()
+	op := w[0].Kind.Summary(w[0]).Op
+	for _, ch := range w[1:] {
+		if ch.Kind.Summary(ch).Op != op {
+			return setting.Modify
+		}
+	}
+	return op
+}
+
+// headline says what the connector's change does, setting by setting.
+func headline(c Change) string {
+	var parts []string
+	for _, ch := range c.pending() {
+		parts = append(parts, ch.Kind.Summary(ch).Headline)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // noChanges is the note of a plan that writes nothing.
@@ -94,7 +141,11 @@ func noChanges(p *Plan) string {
 	if len(p.Refused) > 0 {
 		return "No changes to apply: the changes planned are refused."
 	}
-	return "No changes: live origination matches the spec."
+	verb := "matches"
+	if strings.Contains(settingsOf(p), " and ") {
+		verb = "match"
+	}
+	return fmt.Sprintf("No changes: live %s %s the spec.", settingsOf(p), verb)
 }
 
 func revision(r string) string {
@@ -102,10 +153,6 @@ func revision(r string) string {
 		return ""
 	}
 	return " (revision " + r + ")"
-}
-
-func writeSummary(pr *printer, s Summary) {
-	pr.line("%s", summaryLine(s))
 }
 
 // summaryLine is the summary of the text and Markdown renderings.
@@ -121,51 +168,19 @@ func summaryLine(s Summary) string {
 		s.Create, s.Change, s.Delete, s.Noop, more)
 }
 
-func writeViolations(pr *printer, vs []Violation) {
+func writeViolations(pr *setting.Printer, vs []Violation) {
 	if len(vs) == 0 {
 		return
 	}
-	pr.line("")
-	pr.line("Refused by safety gates:")
+	pr.Line("")
+	pr.Line("Refused by safety gates:")
 	for _, v := range vs {
-		pr.line("  %s [%s] %s", pr.paint("!", ansiRed), v.Kind, v.Message)
+		pr.Line("  %s [%s] %s", pr.Paint("!", setting.Red), v.Kind, v.Message)
 	}
-}
-
-// printer writes lines and keeps the first write error.
-type printer struct {
-	w     io.Writer
-	color bool
-	err   error
-}
-
-func (pr *printer) line(format string, args ...any) {
-	if pr.err != nil {
-		return
-	}
-	_, pr.err = fmt.Fprintf(pr.w, format+"\n", args...)
-}
-
-func (pr *printer) paint(s, color string) string {
-	if !pr.color {
-		return s
-	}
-	return color + s + ansiReset
-}
-
-// op paints a +, ~ or - marker in its colour.
-func (pr *printer) op(op Op) string {
-	switch op {
-	case Add:
-		return pr.paint(string(op), ansiGreen)
-	case Remove:
-		return pr.paint(string(op), ansiRed)
-	}
-	return pr.paint(string(op), ansiYellow)
 }
 
 // ident is how a connector is shown: key (id or name, region).
-func ident(c Change) string {
+func ident(c setting.Connector) string {
 	var parts []string
 	for _, s := range []string{cmp.Or(c.ID, c.Name), c.Region} {
 		if s != "" {

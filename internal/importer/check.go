@@ -10,6 +10,7 @@ import (
 	"cuelang.org/go/cue/parser"
 
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 // check loads the rendered files as `reconciler validate` would and records
@@ -20,8 +21,8 @@ import (
 // A diagnostic is placed by its position: each connector is one top-level
 // declaration, so the line says which. An error that cannot be placed means
 // the importer itself wrote something wrong, and fails the import.
-func check(files []schema.File, cs []*connector, maxRoutes int) error {
-	spec, err := schema.Load(files, schema.LoadOptions{MaxRoutes: maxRoutes})
+func check(files []schema.File, cs []*connector, kinds []setting.Kind) error {
+	spec, err := schema.Load(files, schema.LoadOptions{Kinds: kinds})
 	var errs, warns []schema.Diagnostic
 	if invalid, ok := errors.AsType[*schema.InvalidError](err); ok {
 		errs, warns = invalid.Errors, invalid.Warnings

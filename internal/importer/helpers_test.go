@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/chime/sim"
 	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/setting"
 	"github.com/sipops/reconciler/internal/simtest"
 )
 
@@ -47,10 +49,31 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-// world is a simulator and a real Chime port client for it.
+// world is a simulator, a real Chime port client for it, and the settings
+// an import reads through that client: origination, with the default quota.
 type world struct {
 	*simtest.World
 	client *chime.Client
+	kinds  []setting.Kind
+}
+
+// origination is the origination kind on w's client, with a quota of
+// maxRoutes routes (0: the default).
+func (w world) origination(t *testing.T, maxRoutes int) *origination.Kind {
+	t.Helper()
+	k, err := origination.New(origination.Options{API: w.client, MaxRoutes: maxRoutes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// imp is Import on w's client, importing w's kinds unless opts names some.
+func (w world) imp(ctx context.Context, opts ImportOptions) ([]RegionFile, error) {
+	if opts.Kinds == nil {
+		opts.Kinds = w.kinds
+	}
+	return Import(ctx, w.client, opts)
 }
 
 // eachUnconfigured runs fn under both of the simulator's answers for a
@@ -70,7 +93,9 @@ func newWorld(t *testing.T, simOpts sim.Config, chimeOpts chime.ClientOptions) w
 	if chimeOpts.Backoff == nil {
 		chimeOpts.Backoff = simtest.NoWait
 	}
-	return world{World: w, client: w.Client(t, chimeOpts)}
+	wd := world{World: w, client: w.Client(t, chimeOpts)}
+	wd.kinds = []setting.Kind{wd.origination(t, 0)}
+	return wd
 }
 
 // add creates a connector with a chosen id (so that golden files are

@@ -16,6 +16,7 @@ import (
 	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 // smallFleet is a fleet with stable ids, for golden files: one of each
@@ -49,7 +50,7 @@ func testImportGolden(t *testing.T, u sim.Unconfigured) {
 	for _, skip := range []bool{false, true} {
 		name := map[bool]string{false: "all", true: "skip-unconfigured"}[skip]
 		t.Run(name, func(t *testing.T) {
-			results, err := Import(t.Context(), w.client, ImportOptions{Regions: []string{"us-east-1", "eu-west-2"}, SkipUnconfigured: skip})
+			results, err := w.imp(t.Context(), ImportOptions{Regions: []string{"us-east-1", "eu-west-2"}, SkipUnconfigured: skip})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,7 +85,7 @@ func counts(results []RegionFile) map[string][2]int {
 // planNothing loads files and checks that a plan of them changes nothing.
 func planNothing(t *testing.T, w world, files []schema.File) {
 	t.Helper()
-	spec, err := schema.Load(files, schema.LoadOptions{})
+	spec, err := schema.Load(files, schema.LoadOptions{Kinds: w.kinds})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +116,7 @@ func TestProblems(t *testing.T) {
 	w.add(t, id(7), "single label", "eu-west-2", routes(udp("sbc", 1, 100)))
 	w.add(t, id(8), "twice", "eu-west-2", routes(udp("SBC.example.com", 1, 50), udp("sbc.example.com.", 1, 50)))
 
-	results, err := Import(t.Context(), w.client, ImportOptions{Regions: []string{"us-east-1", "eu-west-2"}})
+	results, err := w.imp(t.Context(), ImportOptions{Regions: []string{"us-east-1", "eu-west-2"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,13 +149,13 @@ func TestProblems(t *testing.T) {
 	if !slices.Equal(warnings, wantWarnings) {
 		t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(warnings, "\n"), strings.Join(wantWarnings, "\n"))
 	}
-	if _, err := schema.Load(files, schema.LoadOptions{}); err == nil {
+	if _, err := schema.Load(files, schema.LoadOptions{Kinds: w.kinds}); err == nil {
 		t.Error("the spec with problems loads, want it refused")
 	}
 
 	// A higher quota accepts the long list: the check is the loader's,
 	// with the caller's quota.
-	results, err = Import(t.Context(), w.client, ImportOptions{Regions: []string{"us-east-1"}, IDs: []string{id(4)}, MaxRoutes: 12})
+	results, err = w.imp(t.Context(), ImportOptions{Regions: []string{"us-east-1"}, IDs: []string{id(4)}, Kinds: []setting.Kind{w.origination(t, 12)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +210,7 @@ func testSelect(t *testing.T, u sim.Unconfigured) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			results, err := Import(t.Context(), w.client, tt.opts)
+			results, err := w.imp(t.Context(), tt.opts)
 			if tt.wantErr != "" {
 				if err == nil || err.Error() != tt.wantErr {
 					t.Fatalf("error %v, want %s", err, tt.wantErr)
@@ -219,7 +220,7 @@ func testSelect(t *testing.T, u sim.Unconfigured) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := keysByRegion(t, results); !slices.Equal(got, tt.want) {
+			if got := keysByRegion(t, w, results); !slices.Equal(got, tt.want) {
 				t.Errorf("imported %q, want %q", got, tt.want)
 			}
 		})
@@ -227,11 +228,11 @@ func testSelect(t *testing.T, u sim.Unconfigured) {
 }
 
 // keysByRegion loads each result alone and lists its keys, "region: k1 k2".
-func keysByRegion(t *testing.T, results []RegionFile) []string {
+func keysByRegion(t *testing.T, w world, results []RegionFile) []string {
 	t.Helper()
 	var out []string
 	for _, r := range results {
-		spec, err := schema.Load([]schema.File{{Path: r.Path, Data: r.CUE}}, schema.LoadOptions{})
+		spec, err := schema.Load([]schema.File{{Path: r.Path, Data: r.CUE}}, schema.LoadOptions{Kinds: w.kinds})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -251,11 +252,12 @@ func TestOptionsErrors(t *testing.T) {
 		opts ImportOptions
 		want string
 	}{
-		{"no region", ImportOptions{}, "no region: give at least one region to import"},
-		{"unknown region", ImportOptions{Regions: []string{"us-east-1", "us-east-2"}},
+		{"no region", ImportOptions{Kinds: w.kinds}, "no region: give at least one region to import"},
+		{"unknown region", ImportOptions{Regions: []string{"us-east-1", "us-east-2"}, Kinds: w.kinds},
 			`unknown region "us-east-2": Voice Connectors are in us-east-1, us-west-2, ca-central-1, eu-central-1, eu-west-1, eu-west-2, ap-northeast-1, ap-northeast-2, ap-southeast-1, ap-southeast-2`},
-		{"max routes", ImportOptions{Regions: []string{"us-east-1"}, MaxRoutes: 21}, "max routes 21 out of range 1..20"},
-		{"concurrency", ImportOptions{Regions: []string{"us-east-1"}, Concurrency: -1}, "concurrency -1 must not be negative"},
+		// The route quota is origination's: TestMaxRoutesOption there.
+		{"no setting", ImportOptions{Regions: []string{"us-east-1"}}, "no setting: give at least one setting to import"},
+		{"concurrency", ImportOptions{Regions: []string{"us-east-1"}, Concurrency: -1, Kinds: w.kinds}, "concurrency -1 must not be negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -272,7 +274,7 @@ func TestOptionsErrors(t *testing.T) {
 
 func TestListFails(t *testing.T) {
 	w := newWorld(t, sim.Config{FaultRate: 1}, chime.ClientOptions{MaxAttempts: 1})
-	_, err := Import(t.Context(), w.client, ImportOptions{Regions: []string{"us-east-1"}})
+	_, err := w.imp(t.Context(), ImportOptions{Regions: []string{"us-east-1"}})
 	if err == nil || !strings.HasPrefix(err.Error(), "import us-east-1: list voice connectors in us-east-1: ") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("error %v, want one line saying the listing of us-east-1 failed", err)
 	}
@@ -289,7 +291,7 @@ func TestReadFails(t *testing.T) {
 	for i := range 3 {
 		w.add(t, testID("fail", i), "vc "+string(rune('a'+i)), "us-east-1", routes(udp("sbc.example.com", 1, 100)))
 	}
-	_, err := Import(t.Context(), w.client, ImportOptions{Regions: []string{"us-east-1"}, Concurrency: 1})
+	_, err := w.imp(t.Context(), ImportOptions{Regions: []string{"us-east-1"}, Concurrency: 1})
 	if err == nil {
 		t.Fatal("import succeeded, want an error")
 	}
@@ -307,7 +309,7 @@ func TestCanceled(t *testing.T) {
 	w.Connectors(t, "us-east-1", "vc", 3)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if _, err := Import(ctx, w.client, ImportOptions{Regions: []string{"us-east-1"}}); !errors.Is(err, context.Canceled) {
+	if _, err := w.imp(ctx, ImportOptions{Regions: []string{"us-east-1"}}); !errors.Is(err, context.Canceled) {
 		t.Errorf("error %v, want context.Canceled", err)
 	}
 }

@@ -10,22 +10,20 @@ import (
 	"sync"
 
 	"github.com/sipops/reconciler/internal/chime"
-	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
-// LiveReader is what Import needs of the Chime SDK Voice port. It only reads: an
-// import never writes to the service.
-type LiveReader interface {
+// Lister is what Import needs of the Chime SDK Voice port; the settings
+// are read by their kinds. An import only reads: it never writes to the
+// service.
+type Lister interface {
 	ListConnectors(ctx context.Context, region string) ([]chime.VoiceConnector, error)
-	// GetOriginationOf reads a connector just listed, which exists: a
-	// NotFoundException then means no origination, without asking again.
-	GetOriginationOf(ctx context.Context, vc chime.VoiceConnector) (*origination.Origination, error)
 }
 
-var _ LiveReader = (*chime.Client)(nil)
+var _ Lister = (*chime.Client)(nil)
 
-// DefaultConcurrency is how many originations are read at once. As in the
+// DefaultConcurrency is how many connectors are read at once. As in the
 // reconcile engine, the port's rate limiter sets the pace; this only needs to
 // keep it busy despite the API's latency.
 const DefaultConcurrency = 8
@@ -39,18 +37,19 @@ type ImportOptions struct {
 	// exist, and each name must match exactly one connector across Regions.
 	IDs   []string
 	Names []string
-	// SkipUnconfigured leaves out connectors without origination (with a
-	// comment saying so) instead of writing them with absent: true.
+	// Kinds are the settings to import, at least one: each is read with
+	// the kind, written as the kind imports it, and checked as `reconciler
+	// validate` checks it (origination against its --max-routes).
+	Kinds []setting.Kind
+	// SkipUnconfigured leaves out connectors that have none of the
+	// settings (with a comment saying so) instead of writing them with
+	// absent: true.
 	SkipUnconfigured bool
-	// MaxRoutes is the routes-per-connector quota the spec is checked
-	// against, as `reconciler validate --max-routes`; 0 means
-	// schema.DefaultMaxRoutes.
-	MaxRoutes int
-	// Concurrency bounds the originations read at once; 0 means
+	// Concurrency bounds the connectors read at once; 0 means
 	// DefaultConcurrency.
 	Concurrency int
 	// Progress, if set, is called with (0, total) once the connectors are
-	// chosen, then after each origination read. Calls never overlap.
+	// chosen, then after each connector read. Calls never overlap.
 	Progress func(done, total int)
 }
 
@@ -67,9 +66,8 @@ func (o ImportOptions) withDefaults() (ImportOptions, error) {
 			errs = append(errs, fmt.Errorf("unknown region %q: Voice Connectors are in %s", r, strings.Join(schema.Regions(), ", ")))
 		}
 	}
-	o.MaxRoutes = cmp.Or(o.MaxRoutes, schema.DefaultMaxRoutes)
-	if o.MaxRoutes < 1 || o.MaxRoutes > schema.APIMaxRoutes {
-		errs = append(errs, fmt.Errorf("max routes %d out of range 1..%d", o.MaxRoutes, schema.APIMaxRoutes))
+	if len(o.Kinds) == 0 {
+		errs = append(errs, errors.New("no setting: give at least one setting to import"))
 	}
 	if o.Concurrency < 0 {
 		errs = append(errs, fmt.Errorf("concurrency %d must not be negative", o.Concurrency))
@@ -120,23 +118,28 @@ type connector struct {
 	chime.VoiceConnector // as listed; Region is the region it was listed in
 
 	key      string
-	live     *origination.Origination // normalised; nil is none
-	skipped  bool                     // unconfigured and left out
-	problems []string                 // what the loader rejects, without the key
+	live     []setting.Value // by kind, in the order of ImportOptions.Kinds; nil is none
+	skipped  bool            // unconfigured and left out
+	problems []string        // what the loader rejects, without the key
 	warnings []string
 }
 
-// Import reads the live origination of the connectors opts names and
-// renders it as one spec file per region: every region of opts.Regions
+// unconfigured reports whether c has none of the settings imported.
+func (c *connector) unconfigured() bool {
+	return !slices.ContainsFunc(c.live, func(v setting.Value) bool { return v != nil })
+}
+
+// Import reads the live settings of the connectors opts names and
+// renders them as one spec file per region: every region of opts.Regions
 // when no connector is selected by id or name, otherwise the regions
 // holding a selected connector. Results are sorted by region.
 //
 // It fails without a result when a region cannot be listed, a selection
-// matches no connector or several, or an origination cannot be read: a spec
+// matches no connector or several, or a setting cannot be read: a spec
 // that left out a connector it could not read would look complete and be
 // wrong. Connectors the spec's rules reject are not failures; they are in
 // each RegionFile's Problems.
-func Import(ctx context.Context, api LiveReader, opts ImportOptions) ([]RegionFile, error) {
+func Import(ctx context.Context, api Lister, opts ImportOptions) ([]RegionFile, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
@@ -152,18 +155,18 @@ func Import(ctx context.Context, api LiveReader, opts ImportOptions) ([]RegionFi
 	if err != nil {
 		return nil, err
 	}
-	if err := read(ctx, api, chosen, opts); err != nil {
+	if err := read(ctx, chosen, opts); err != nil {
 		return nil, err
 	}
 	for _, c := range chosen {
-		c.skipped = opts.SkipUnconfigured && c.live == nil
+		c.skipped = opts.SkipUnconfigured && c.unconfigured()
 	}
-	return build(regionsOf(chosen, opts), chosen, opts.MaxRoutes)
+	return build(regionsOf(chosen, opts), chosen, opts.Kinds)
 }
 
 // list lists the connectors of every region, the regions in parallel, and
 // returns them sorted by region, name and id.
-func list(ctx context.Context, api LiveReader, regions []string) ([]*connector, error) {
+func list(ctx context.Context, api Lister, regions []string) ([]*connector, error) {
 	listed := make([][]chime.VoiceConnector, len(regions))
 	errs := make([]error, len(regions))
 	var wg sync.WaitGroup
@@ -194,10 +197,10 @@ func list(ctx context.Context, api LiveReader, regions []string) ([]*connector, 
 	return out, nil
 }
 
-// read reads the origination of every connector, opts.Concurrency at a
-// time. The first failure stops the reads not yet started: the import
+// read reads the settings of every connector, opts.Concurrency connectors
+// at a time. The first failure stops the reads not yet started: the import
 // fails anyway, and the service is likely failing the others too.
-func read(ctx context.Context, api LiveReader, cs []*connector, opts ImportOptions) error {
+func read(ctx context.Context, cs []*connector, opts ImportOptions) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -211,14 +214,13 @@ func read(ctx context.Context, api LiveReader, cs []*connector, opts ImportOptio
 	for range min(opts.Concurrency, len(cs)) {
 		wg.Go(func() {
 			for c := range next {
-				o, err := api.GetOriginationOf(ctx, c.VoiceConnector)
+				err := c.read(ctx, opts.Kinds)
 				mu.Lock()
 				switch {
 				case err != nil && ctx.Err() == nil:
 					errs = append(errs, fmt.Errorf("read %q: %w", c.Name, err))
 					cancel()
 				case err == nil:
-					c.live = o.Clone().Normalize()
 					done++
 					opts.Progress(done, len(cs))
 				}
@@ -242,6 +244,20 @@ feed:
 	return ctx.Err()
 }
 
+// read reads each setting of c, which was just listed and so exists.
+func (c *connector) read(ctx context.Context, kinds []setting.Kind) error {
+	at := setting.Connector{Key: c.key, ID: c.ID, Name: c.Name, Region: c.Region, Known: true}
+	c.live = make([]setting.Value, len(kinds))
+	for i, k := range kinds {
+		v, err := k.Read(ctx, at)
+		if err != nil {
+			return err
+		}
+		c.live[i] = v
+	}
+	return nil
+}
+
 // regionsOf returns the regions to write a file for: every region asked,
 // unless connectors were selected, then those holding one.
 func regionsOf(cs []*connector, opts ImportOptions) []string {
@@ -262,20 +278,20 @@ func regionsOf(cs []*connector, opts ImportOptions) []string {
 // (keys are global to the spec), and renders again with a comment on each
 // connector the schema rejects: the comment must not shift the positions
 // the diagnostics were mapped with.
-func build(regions []string, cs []*connector, maxRoutes int) ([]RegionFile, error) {
+func build(regions []string, cs []*connector, kinds []setting.Kind) ([]RegionFile, error) {
 	byRegion := map[string][]*connector{}
 	for _, c := range cs {
 		byRegion[c.Region] = append(byRegion[c.Region], c)
 	}
-	files, err := renderAll(regions, byRegion)
+	files, err := renderAll(regions, byRegion, kinds)
 	if err != nil {
 		return nil, err
 	}
-	if err := check(files, cs, maxRoutes); err != nil {
+	if err := check(files, cs, kinds); err != nil {
 		return nil, err
 	}
 	if slices.ContainsFunc(cs, func(c *connector) bool { return len(c.problems) > 0 }) {
-		if files, err = renderAll(regions, byRegion); err != nil {
+		if files, err = renderAll(regions, byRegion, kinds); err != nil {
 			return nil, err
 		}
 	}
@@ -287,10 +303,10 @@ func build(regions []string, cs []*connector, maxRoutes int) ([]RegionFile, erro
 	return out, nil
 }
 
-func renderAll(regions []string, byRegion map[string][]*connector) ([]schema.File, error) {
+func renderAll(regions []string, byRegion map[string][]*connector, kinds []setting.Kind) ([]schema.File, error) {
 	files := make([]schema.File, len(regions))
 	for i, r := range regions {
-		data, err := render(r, byRegion[r])
+		data, err := render(r, byRegion[r], kinds)
 		if err != nil {
 			return nil, err
 		}

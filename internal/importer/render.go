@@ -11,7 +11,7 @@ import (
 	"cuelang.org/go/cue/format"
 	"cuelang.org/go/cue/literal"
 
-	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 // Package is the package clause of the rendered files: the one of the
@@ -22,19 +22,23 @@ const Package = "specs"
 // render writes the spec file of one region: a header, the package clause,
 // then one block per connector, sorted by key. The text is put through
 // cue/format, so it is exactly what `cue fmt` would leave.
-func render(region string, cs []*connector) ([]byte, error) {
+func render(region string, cs []*connector, kinds []setting.Kind) ([]byte, error) {
 	cs = slices.SortedFunc(slices.Values(cs), func(a, b *connector) int { return strings.Compare(a.key, b.key) })
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = k.Name()
+	}
 	var b bytes.Buffer
-	header(&b, region, len(cs) == 0)
+	header(&b, region, strings.Join(names, ", "), len(cs) == 0)
 	fmt.Fprintf(&b, "package %s\n", Package)
 	for _, c := range cs {
 		b.WriteString("\n")
 		if c.skipped {
-			comment(&b, fmt.Sprintf("%q (%s) has no origination: left out, as unconfigured", c.Name, c.ID))
+			comment(&b, fmt.Sprintf("%q (%s) has no %s: left out, as unconfigured", c.Name, c.ID, strings.Join(names, ", no ")))
 			comment(&b, "connectors were skipped.")
 			continue
 		}
-		writeConnector(&b, c)
+		writeConnector(&b, c, kinds)
 	}
 	out, err := format.Source(b.Bytes())
 	if err != nil {
@@ -45,8 +49,8 @@ func render(region string, cs []*connector) ([]byte, error) {
 
 // header says where the file comes from and why connectors are named by
 // id. It holds no date: two imports of the same state must be identical.
-func header(b *bytes.Buffer, region string, empty bool) {
-	comment(b, "The origination of the Voice Connectors of "+region+", imported from")
+func header(b *bytes.Buffer, region, settings string, empty bool) {
+	comment(b, "The "+settings+" of the Voice Connectors of "+region+", imported from")
 	comment(b, "their live state: applied as it is, this file changes nothing.")
 	if empty {
 		comment(b, "No Voice Connector was found in "+region+".")
@@ -63,8 +67,9 @@ func header(b *bytes.Buffer, region string, empty bool) {
 }
 
 // writeConnector writes one connector as its own block, complete on its
-// own so that it can be moved to another file.
-func writeConnector(b *bytes.Buffer, c *connector) {
+// own so that it can be moved to another file: each setting as its kind
+// imports it, what the planner will compare with the live state.
+func writeConnector(b *bytes.Buffer, c *connector, kinds []setting.Kind) {
 	comment(b, strings.TrimSpace(fmt.Sprintf("%q %s", c.Name, c.ARN)))
 	if len(c.problems) > 0 {
 		comment(b, "INVALID: the spec's rules reject this connector as it is live;")
@@ -79,43 +84,10 @@ func writeConnector(b *bytes.Buffer, c *connector) {
 	fmt.Fprintf(b, "voiceConnectors: %s: {\n", literal.Label.Quote(c.key))
 	fmt.Fprintf(b, "id: %s\n", quote(c.ID))
 	fmt.Fprintf(b, "region: %s\n", quote(c.Region))
-	writeOrigination(b, c.live)
+	for i, k := range kinds {
+		b.WriteString(k.Import(c.live[i]))
+	}
 	b.WriteString("}\n")
-}
-
-// writeOrigination writes what the diff engine will compare with the live
-// state: disabled with its routes (the planner compares both), no
-// origination as absent: true.
-func writeOrigination(b *bytes.Buffer, o *origination.Origination) {
-	switch {
-	case o == nil:
-		b.WriteString("origination: absent: true\n")
-	case o.Disabled && len(o.Routes) == 0:
-		b.WriteString("origination: disabled: true\n")
-	case o.Disabled:
-		b.WriteString("origination: {\ndisabled: true\n")
-		writeRoutes(b, o.Routes)
-		b.WriteString("}\n")
-	default:
-		b.WriteString("origination: ")
-		writeRoutes(b, o.Routes)
-	}
-}
-
-// writeRoutes writes one route per line in the planner's canonical order
-// (priority, then host). The host is written as it is live: the planner
-// compares hosts exactly, so changing its case or trailing dot would plan a
-// write. The port is left out when it is the default the schema fills in.
-func writeRoutes(b *bytes.Buffer, routes []origination.Route) {
-	b.WriteString("routes: [\n")
-	for _, r := range routes {
-		fmt.Fprintf(b, "{host: %s, ", quote(r.Host))
-		if r.Port != origination.DefaultPort {
-			fmt.Fprintf(b, "port: %d, ", r.Port)
-		}
-		fmt.Fprintf(b, "protocol: %s, priority: %d, weight: %d},\n", quote(r.Protocol), r.Priority, r.Weight)
-	}
-	b.WriteString("]\n")
 }
 
 // quote writes s as a CUE string that evaluates to s: CUE escapes differ

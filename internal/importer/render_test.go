@@ -10,6 +10,7 @@ import (
 
 	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 func vc(key, name, id string, o *origination.Origination) *connector {
@@ -18,8 +19,16 @@ func vc(key, name, id string, o *origination.Origination) *connector {
 			ID: id, Name: name, Region: "us-east-1", ARN: "arn:aws:chime:us-east-1:123456789012:vc/" + id,
 		},
 		key:  key,
-		live: o.Clone().Normalize(),
+		live: []setting.Value{live(o)},
 	}
+}
+
+// live is o as the origination kind reads it: nil for none.
+func live(o *origination.Origination) setting.Value {
+	if o == nil {
+		return nil
+	}
+	return o
 }
 
 func TestRender(t *testing.T) {
@@ -66,9 +75,13 @@ func TestRender(t *testing.T) {
 		}},
 		{"empty", nil},
 	}
+	kind, err := origination.New(origination.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := render("us-east-1", tt.cs)
+			got, err := render("us-east-1", tt.cs, []setting.Kind{kind})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -17,6 +17,7 @@ import (
 	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 var fleetRegions = []string{"us-east-1", "eu-west-2", "ap-southeast-2"}
@@ -111,7 +112,7 @@ func testRoundTrip(t *testing.T, u sim.Unconfigured) {
 
 	var progress [][2]int
 	start := time.Now()
-	results, err := Import(t.Context(), w.client, ImportOptions{
+	results, err := w.imp(t.Context(), ImportOptions{
 		Regions:  fleetRegions,
 		Progress: func(done, total int) { progress = append(progress, [2]int{done, total}) },
 	})
@@ -143,7 +144,7 @@ func testRoundTrip(t *testing.T, u sim.Unconfigured) {
 	if err := Write(dir, results, false); err != nil {
 		t.Fatal(err)
 	}
-	spec, err := schema.LoadDir(dir, schema.LoadOptions{})
+	spec, err := schema.LoadDir(dir, schema.LoadOptions{Kinds: w.kinds})
 	if err != nil {
 		t.Fatalf("the imported spec does not load: %v", err)
 	}
@@ -166,8 +167,10 @@ func testRoundTrip(t *testing.T, u sim.Unconfigured) {
 		t.Errorf("plan summary %+v, want %d noop", s, total)
 	}
 	for _, ch := range planned.Plan.Changes {
-		if ch.Action != diff.Noop {
-			t.Errorf("%q: %s %s -> %s", ch.Key, ch.Action, ch.Before, ch.After)
+		for _, s := range ch.Settings {
+			if s.Action != setting.Noop {
+				t.Errorf("%q: %s %s %s -> %s", ch.Key, s.Action, s.Kind.Name(), setting.Format(s.Before), setting.Format(s.After))
+			}
 		}
 	}
 	res, err := eng.Apply(t.Context(), planned, reconcile.ApplyOptions{})
@@ -210,13 +213,13 @@ func checkEveryLiveConnector(t *testing.T, w world, spec *schema.Spec) {
 // shuffled lists connectors in a different order each time, as a service
 // that promises no order may.
 type shuffled struct {
-	LiveReader
+	Lister
 	mu  *sync.Mutex // regions are listed in parallel
 	rnd *rand.Rand
 }
 
 func (s shuffled) ListConnectors(ctx context.Context, region string) ([]chime.VoiceConnector, error) {
-	cs, err := s.LiveReader.ListConnectors(ctx, region)
+	cs, err := s.Lister.ListConnectors(ctx, region)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rnd.Shuffle(len(cs), func(i, j int) { cs[i], cs[j] = cs[j], cs[i] })
@@ -230,8 +233,8 @@ func TestDeterministic(t *testing.T) {
 func testDeterministic(t *testing.T, u sim.Unconfigured) {
 	w := newWorld(t, sim.Config{Unconfigured: u}, chime.ClientOptions{})
 	liveFleet(t, w, 40)
-	opts := ImportOptions{Regions: fleetRegions, Concurrency: 3}
-	first, err := Import(t.Context(), w.client, opts)
+	opts := ImportOptions{Regions: fleetRegions, Concurrency: 3, Kinds: w.kinds}
+	first, err := w.imp(t.Context(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +242,7 @@ func testDeterministic(t *testing.T, u sim.Unconfigured) {
 	// another order: the same bytes.
 	opts.Regions = slices.Concat([]string{fleetRegions[2]}, fleetRegions, []string{fleetRegions[0]})
 	opts.Concurrency = 16
-	second, err := Import(t.Context(), shuffled{LiveReader: w.client, mu: &sync.Mutex{}, rnd: rand.New(rand.NewPCG(1, 2))}, opts)
+	second, err := Import(t.Context(), shuffled{Lister: w.client, mu: &sync.Mutex{}, rnd: rand.New(rand.NewPCG(1, 2))}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

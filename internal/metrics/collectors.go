@@ -38,13 +38,12 @@ func newLoopMetrics() *Metrics {
 			Name: "chime_origination_connectors",
 			Help: "Managed Voice Connectors by state after the last pass: in_sync, drifted (live differs from spec), failed (last write or read failed), pending (not yet reconciled), suspended (an operator stopped writes to it).",
 		}, []string{"state"}),
-		drift: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "chime_origination_drift_detected_total",
-			Help: "Connectors found changed outside git by drift checks, counted once per check that found them.",
-		}),
+		drift: counterVec("chime_origination_drift_detected_total",
+			"Connectors whose setting (origination, ...) was found changed outside git by drift checks, counted once per check that found them.",
+			"setting"),
 		changes: counterVec("chime_origination_changes_total",
-			"Origination writes to the Chime SDK Voice API, by action (put, delete) and result.",
-			"action", "result"),
+			"Writes of a connector's setting (origination, ...) to the Chime SDK Voice API, by action (put, delete) and result.",
+			"setting", "action", "result"),
 		leader: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "chime_origination_leader",
 			Help: "1 while this daemon may write: it holds the leader lease of its election (label: the etcd key), or runs without leader election (election=\"\"); 0 while it is a standby.",

@@ -6,7 +6,10 @@
 //
 // New registers everything on the registry it is given; there is no global
 // state. The names below are a contract with the dashboards and alert rules
-// (see Names); counters with known label values start at 0.
+// (see Names, pinned by testdata/metrics.golden); counters with known label
+// values start at 0. They are one family for the whole Voice Connector: a
+// metric about one managed setting has a setting label (origination, ...),
+// the name of the setting's kind.
 //
 //	chime_origination_reconcile_total{trigger,result}
 //	    Passes. trigger: revision (a new revision, whether polled or fetched on a
@@ -32,10 +35,12 @@
 //	chime_origination_connectors{state}
 //	    Managed connectors by state: in_sync, drifted, failed, pending,
 //	    suspended. All five series are always present.
-//	chime_origination_drift_detected_total
-//	    Connectors found changed outside git. Someone is using the console.
-//	chime_origination_changes_total{action,result}
-//	    Origination writes: action put or delete, result success or failure.
+//	chime_origination_drift_detected_total{setting}
+//	    Connectors whose setting was found changed outside git. Someone is
+//	    using the console.
+//	chime_origination_changes_total{setting,action,result}
+//	    Writes of a connector's setting: action put or delete, result
+//	    success or failure.
 //	chime_origination_api_requests_total{operation,code}
 //	    Chime SDK Voice API calls by final code ("ok" or an error code).
 //	chime_origination_api_request_duration_seconds{operation}

@@ -9,22 +9,27 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/sipops/reconciler/internal/daemon"
-	"github.com/sipops/reconciler/internal/diff"
+	"github.com/sipops/reconciler/internal/setting"
 	"github.com/sipops/reconciler/internal/suspension"
 )
+
+// settings are the managed settings the tests register; a second one shows
+// that the setting-labelled series exist for each.
+var settings = []string{"origination", "termination"}
 
 // exerciseAll calls every recording method once or more.
 func exerciseAll(m *Metrics) {
 	at := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	m.SetSettings(settings)
 	m.ReconcileDone("revision", "success", 1500*time.Millisecond)
 	m.ReconcileDone("drift", "failure", 3*time.Second)
 	m.LastSuccess(at)
 	m.SetRevision("git https://example.com/voice.git", "0123456789abcdef")
 	m.SetSpecValid(true)
 	m.SetConnectors(map[daemon.ConnectorState]int{daemon.StateInSync: 3, daemon.StateDrifted: 1, daemon.StateFailed: 1})
-	m.DriftDetected(1)
-	m.Change(diff.Put, true)
-	m.Change(diff.Delete, false)
+	m.DriftDetected("origination", 1)
+	m.Change("origination", setting.Put, true)
+	m.Change("origination", setting.Delete, false)
 	m.SourceFetched(nil, at)
 	m.SourceFetched(errors.New("connection refused"), at.Add(time.Minute))
 	m.SetHeld(true)

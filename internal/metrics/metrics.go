@@ -6,8 +6,8 @@ import (
 
 	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/daemon"
-	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/leader"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 // Names lists every metric this package exports, Go and process collectors
@@ -56,8 +56,8 @@ type Metrics struct {
 	specValid     *prometheus.GaugeVec // no labels: absent until the first revision is checked
 	reloadOK      prometheus.Gauge
 	connectors    *prometheus.GaugeVec
-	drift         prometheus.Counter
-	changes       *prometheus.CounterVec
+	drift         *prometheus.CounterVec // by setting
+	changes       *prometheus.CounterVec // by setting, action and result
 	apiRequests   *prometheus.CounterVec
 	apiTime       *prometheus.HistogramVec
 	apiThrottled  *prometheus.CounterVec
@@ -101,11 +101,6 @@ func (m *Metrics) initSeries() {
 			m.reconciles.WithLabelValues(string(t), string(r))
 		}
 	}
-	for _, a := range []diff.Action{diff.Put, diff.Delete} {
-		for _, ok := range []bool{true, false} {
-			m.changes.WithLabelValues(string(a), outcome(ok))
-		}
-	}
 	m.fetches.WithLabelValues(resultSuccess)
 	m.fetches.WithLabelValues(resultFailure)
 	m.preflight.WithLabelValues(preflightOK)
@@ -116,6 +111,21 @@ func (m *Metrics) initSeries() {
 	// Without leader election the daemon writes; with it, SetElection.
 	m.leaderNow = m.leader.WithLabelValues("")
 	m.leaderNow.Set(1)
+}
+
+// SetSettings names the managed settings of a connector (setting.Kind.Name):
+// their series of the setting-labelled metrics start at 0, as those of
+// New do. Call it once the kinds are built, before the first scrape; they
+// need the metrics first (their preflight checks report here).
+func (m *Metrics) SetSettings(names []string) {
+	for _, s := range names {
+		m.drift.WithLabelValues(s)
+		for _, a := range []setting.Action{setting.Put, setting.Delete} {
+			for _, ok := range []bool{true, false} {
+				m.changes.WithLabelValues(s, string(a), outcome(ok))
+			}
+		}
+	}
 }
 
 func (m *Metrics) collectors() []prometheus.Collector {

@@ -46,7 +46,7 @@ func anyPrefix[V any](m map[string]V, prefix string) bool {
 
 func TestInitialSeries(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	New(reg)
+	New(reg).SetSettings(settings)
 	tests := []struct {
 		name   string
 		labels map[string]string
@@ -54,7 +54,10 @@ func TestInitialSeries(t *testing.T) {
 	}{
 		{"chime_origination_reconcile_total", map[string]string{"trigger": "reload", "result": "held"}, 0},
 		{"chime_origination_reconcile_total", map[string]string{"trigger": "retry", "result": "success"}, 0},
-		{"chime_origination_changes_total", map[string]string{"action": "delete", "result": "failure"}, 0},
+		{"chime_origination_changes_total", map[string]string{"setting": "origination", "action": "delete", "result": "failure"}, 0},
+		{"chime_origination_changes_total", map[string]string{"setting": "termination", "action": "put", "result": "success"}, 0},
+		{"chime_origination_drift_detected_total", map[string]string{"setting": "origination"}, 0},
+		{"chime_origination_drift_detected_total", map[string]string{"setting": "termination"}, 0},
 		{"chime_origination_source_fetch_total", map[string]string{"result": "failure"}, 0},
 		{"chime_origination_connectors", map[string]string{"state": "in_sync"}, 0},
 		{"chime_origination_connectors", map[string]string{"state": "drifted"}, 0},
@@ -83,8 +86,9 @@ func TestRecording(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	m := New(reg)
 	exerciseAll(m)
-	m.DriftDetected(2)
-	m.DriftDetected(0)
+	m.DriftDetected("origination", 2)
+	m.DriftDetected("origination", 0)
+	m.DriftDetected("termination", 1)
 	m.SetSpecValid(false)
 	tests := []struct {
 		name   string
@@ -99,8 +103,10 @@ func TestRecording(t *testing.T) {
 		{"chime_origination_config_last_reload_successful", nil, 0},
 		{"chime_origination_connectors", map[string]string{"state": "in_sync"}, 3},
 		{"chime_origination_connectors", map[string]string{"state": "pending"}, 0},
-		{"chime_origination_drift_detected_total", nil, 3},
-		{"chime_origination_changes_total", map[string]string{"action": "put", "result": "success"}, 1},
+		{"chime_origination_drift_detected_total", map[string]string{"setting": "origination"}, 3},
+		{"chime_origination_drift_detected_total", map[string]string{"setting": "termination"}, 1},
+		{"chime_origination_changes_total", map[string]string{"setting": "origination", "action": "put", "result": "success"}, 1},
+		{"chime_origination_changes_total", map[string]string{"setting": "termination", "action": "put", "result": "success"}, 0},
 		{"chime_origination_api_requests_total", map[string]string{"operation": "GetVoiceConnectorOrigination", "code": "ThrottledClientException"}, 1},
 		{"chime_origination_api_request_duration_seconds", map[string]string{"operation": "PutVoiceConnectorOrigination"}, 1},
 		{"chime_origination_api_throttled_total", map[string]string{"operation": "GetVoiceConnectorOrigination"}, 1},

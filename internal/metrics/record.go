@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/sipops/reconciler/internal/daemon"
-	"github.com/sipops/reconciler/internal/diff"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 // ReconcileDone counts a finished pass and observes its duration.
@@ -36,16 +36,17 @@ func (m *Metrics) SetConnectors(counts map[daemon.ConnectorState]int) {
 	}
 }
 
-// DriftDetected adds n connectors found drifted by a check.
-func (m *Metrics) DriftDetected(n int) {
+// DriftDetected adds n connectors whose setting a check found drifted.
+func (m *Metrics) DriftDetected(setting string, n int) {
 	if n > 0 {
-		m.drift.Add(float64(n))
+		m.drift.WithLabelValues(setting).Add(float64(n))
 	}
 }
 
-// Change counts one write (a put or a delete) and whether it succeeded.
-func (m *Metrics) Change(action diff.Action, ok bool) {
-	m.changes.WithLabelValues(string(action), outcome(ok)).Inc()
+// Change counts one write of a setting (a put or a delete) and whether it
+// succeeded.
+func (m *Metrics) Change(setting string, action setting.Action, ok bool) {
+	m.changes.WithLabelValues(setting, string(action), outcome(ok)).Inc()
 }
 
 // SourceFetched counts a fetch of the spec source; a successful one at time

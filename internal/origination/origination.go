@@ -1,12 +1,3 @@
-// Package origination is the vocabulary shared by the spec loader, the
-// Chime port and the diff engine: what a Voice Connector's origination
-// settings are, independent of CUE and of the AWS wire format.
-//
-// Values are normalised (port defaulted, routes in a canonical order) so that
-// two settings that route calls identically compare equal, whatever order the
-// operator wrote the routes in or the service returned them.
-//
-// It is internal to the reconciler and has no compatibility promise.
 package origination
 
 import (
@@ -14,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 // DefaultPort is the SIP port the service assumes when a route omits one.
@@ -90,6 +83,27 @@ func (o *Origination) Clone() *Origination {
 	c := *o
 	c.Routes = slices.Clone(o.Routes)
 	return &c
+}
+
+// Equal implements setting.Value: v is an origination that routes calls as
+// o does.
+func (o *Origination) Equal(v setting.Value) bool {
+	w, ok := v.(*Origination)
+	return ok && Equal(o, w)
+}
+
+// value is o as a setting.Value: nil, not a typed nil, for none.
+func value(o *Origination) setting.Value {
+	if o == nil {
+		return nil
+	}
+	return o
+}
+
+// of is the origination of a setting.Value of this kind; nil for none.
+func of(v setting.Value) *Origination {
+	o, _ := v.(*Origination)
+	return o
 }
 
 // Equal reports whether a and b route calls identically. Both are normalised

@@ -22,23 +22,9 @@ type Resolver interface {
 
 var _ Resolver = (*net.Resolver)(nil)
 
-// Target is one route as probed: its key, and whether it is probed over
-// TLS, as Amazon Chime reaches the routes of a connector that requires
-// encryption. The same host, port and protocol is a different target over
-// TLS and in clear.
-type Target struct {
-	origination.Key
-	TLS bool
-}
-
-// String is "sbc1.example.com:5061/TCP (TLS)", or the key for a target in
-// clear.
-func (t Target) String() string {
-	if t.TLS {
-		return t.Key.String() + " (TLS)"
-	}
-	return t.Key.String()
-}
+// Target is one route as probed: origination's probe target, its key and
+// whether it is probed over TLS.
+type Target = origination.Target
 
 // Checker checks routes with bounded concurrency and total time, and
 // caches each target's result for its lifetime: make one per plan.

@@ -9,6 +9,7 @@ import (
 	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/chime/sim"
 	"github.com/sipops/reconciler/internal/diff"
+	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/simtest"
 )
 
@@ -67,15 +68,16 @@ func TestApplyConvergesWithDefaults(t *testing.T) {
 	simtest.Isolate(t)
 	w := simtest.Start(t, sim.Config{Rate: 10, FaultRate: 0.3, Seed: 12})
 	gauge := &rateGauge{}
-	eng := NewEngine(w.Client(t, cliDefaults(gauge)), EngineOptions{})
-	desired := fleet(w.Connectors(t, "us-east-1", "vc", n))
+	client := w.Client(t, cliDefaults(gauge))
+	eng := NewEngine(client, EngineOptions{})
+	desired := fleet(kindOn(t, client, origination.Options{}), w.Connectors(t, "us-east-1", "vc", n))
 	for _, c := range desired {
-		if err := w.Sim.SetOrigination(c.ID, c.Origination); err != nil {
+		if err := w.Sim.SetOrigination(c.ID, originationOf(c)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for j := range changed {
-		desired[j*15].Origination.Routes[0].Weight = 20
+		originationOf(desired[j*15]).Routes[0].Weight = 20
 	}
 	start := time.Now()
 	p, err := eng.Plan(t.Context(), "rev", desired)

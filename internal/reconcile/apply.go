@@ -7,9 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/diff"
-	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 // ErrRefused is returned by Apply for a plan that a safety gate refuses.
@@ -23,16 +22,18 @@ type ApplyOptions struct {
 	// writes in flight finish (bounded by ctx). The daemon closes it on
 	// SIGTERM so that no connector is left half-done.
 	Stop <-chan struct{}
-	// Begin, when set, is asked right before each write: a connector it
-	// refuses (ok false) is not written and ends skipped; otherwise done
-	// is called once the write is over. The daemon refuses the connectors
-	// an operator suspended during the pass, and a suspension waits for
-	// the writes begun before it.
+	// Begin, when set, is asked right before a connector's first write: a
+	// connector it refuses (ok false) is not written and ends skipped;
+	// otherwise done is called once its writes are over. The daemon
+	// refuses the connectors an operator suspended during the pass, and a
+	// suspension waits for the writes begun before it.
 	Begin func(key string) (done func(), ok bool)
 }
 
-// Apply carries out the plan: for each change, re-read, write, confirm.
-// It returns ErrRefused, and applies nothing, when a gate refuses the plan.
+// Apply carries out the plan: for each connector that changes, re-read
+// every setting it writes, plan anew those someone changed, write, and
+// confirm. It returns ErrRefused, and applies nothing, when a gate
+// refuses the plan.
 func (e *Engine) Apply(ctx context.Context, p *Planned, opts ApplyOptions) (*Result, error) {
 	if vs := p.Plan.Check(opts.Gates); len(vs) > 0 {
 		msgs := make([]string, len(vs))
@@ -46,7 +47,11 @@ func (e *Engine) Apply(ctx context.Context, p *Planned, opts ApplyOptions) (*Res
 		d := p.Desired[key]
 		o := Outcome{Key: key, ID: d.ID, Region: d.Region}
 		if i := slices.IndexFunc(p.Plan.Refused, func(r diff.Refusal) bool { return r.Key == key }); i >= 0 {
-			o.ID, o.Before = p.Plan.Refused[i].ID, p.Plan.Refused[i].Before
+			ref := p.Plan.Refused[i]
+			o.ID = ref.ID
+			for _, sc := range ref.Settings {
+				o.Settings = append(o.Settings, SettingOutcome{Kind: sc.Kind, Before: sc.Before})
+			}
 		}
 		r.Outcomes = append(r.Outcomes, o.Fail(err))
 	}
@@ -60,32 +65,41 @@ func (e *Engine) Apply(ctx context.Context, p *Planned, opts ApplyOptions) (*Res
 	return r, nil
 }
 
-// applyOne re-reads, writes and confirms one connector.
+// applyOne re-reads, writes and confirms one connector, one setting after
+// the other in the order of kinds; a setting that fails ends the
+// connector's writes.
 func (e *Engine) applyOne(ctx context.Context, p *Planned, ch diff.Change, opts ApplyOptions) Outcome {
-	o := Outcome{Key: ch.Key, ID: ch.ID, Region: ch.Region, Action: ch.Action, Before: ch.Before, After: ch.After}
-	if ch.Action == diff.Noop {
+	o := Outcome{Key: ch.Key, ID: ch.ID, Region: ch.Region}
+	for _, sc := range ch.Settings {
+		o.Settings = append(o.Settings, SettingOutcome{Kind: sc.Kind, Action: sc.Action, Before: sc.Before, After: sc.After})
+	}
+	if !ch.Pending() {
 		o.Status = StatusUnchanged
 		return o
 	}
 	if stopped(opts.Stop) || ctx.Err() != nil {
 		return o.Fail(errors.New("not started: the reconciler is stopping"))
 	}
-	// The plan found the connector: a NotFound now means no origination.
-	live, err := e.api.GetOriginationOf(ctx, connector(ch))
-	if err != nil {
-		return o.Fail(fmt.Errorf("read before writing: %w", err))
-	}
-	if !origination.Equal(live, ch.Before) {
-		next, err := e.replan(p, ch, live, opts.Gates)
-		o.Replanned, o.Before, o.After, o.Action = true, next.Before, next.After, next.Action
-		switch {
-		case err != nil:
-			return o.Fail(err)
-		case next.Action == diff.Noop:
-			o.Status = StatusConverged
-			return o
+	// The plan found the connector: a NotFound now means "not configured".
+	conn := ch.Connector
+	conn.Known = true
+	var writes []setting.Change
+	for i, sc := range ch.Settings {
+		if sc.Action == setting.Noop {
+			continue
 		}
-		ch = next
+		next, replanned, err := e.reread(ctx, p, conn, sc, opts.Gates)
+		o.Settings[i] = SettingOutcome{Kind: next.Kind, Action: next.Action, Before: next.Before, After: next.After, Replanned: replanned}
+		if err != nil {
+			return o.Fail(err)
+		}
+		if next.Action != setting.Noop {
+			writes = append(writes, next)
+		}
+	}
+	if len(writes) == 0 {
+		o.Status = StatusConverged
+		return o
 	}
 	if opts.Begin != nil {
 		done, ok := opts.Begin(ch.Key)
@@ -95,72 +109,39 @@ func (e *Engine) applyOne(ctx context.Context, p *Planned, ch diff.Change, opts 
 		}
 		defer done()
 	}
-	if err := e.write(ctx, ch); err != nil {
-		return o.Fail(err)
+	for _, sc := range writes {
+		if err := sc.Kind.Write(ctx, conn, sc); err != nil {
+			return o.Fail(err)
+		}
+		e.log.Info(sc.Kind.Name()+" written", attrRevision, p.Revision, attrKey, ch.Key, attrID, ch.ID, attrRegion, ch.Region,
+			attrSetting, sc.Kind.Name(), attrAction, string(sc.Action), attrBefore, setting.Format(sc.Before), attrAfter, setting.Format(sc.After))
 	}
-	e.log.Info("origination written", attrRevision, p.Revision, attrKey, ch.Key, attrID, ch.ID, attrRegion, ch.Region,
-		attrAction, string(ch.Action), attrBefore, ch.Before.String(), attrAfter, ch.After.String())
 	o.Status = StatusApplied
 	return o
 }
 
-// replan plans a connector anew when its live origination changed since the
-// plan: someone else wrote it. The new change turns origination off only if
-// the planned one did (the spec says disabled or absent), and the plan read
-// emergency calling for that one already.
-func (e *Engine) replan(p *Planned, ch diff.Change, live *origination.Origination, g diff.Gates) (diff.Change, error) {
-	next := diff.ComputeOne(p.Desired[ch.Key], diff.Live{ID: ch.ID, RequireEncryption: ch.RequireEncryption, Origination: live})
-	e.log.Warn("origination changed since the plan, planning it again", attrRevision, p.Revision, attrKey, ch.Key, attrID, ch.ID,
-		attrBefore, ch.Before.String(), "now", live.String(), attrAction, string(next.Action))
-	if vs := (&diff.Plan{Changes: []diff.Change{next}}).Check(g); len(vs) > 0 {
-		return next, fmt.Errorf("origination changed since the plan (now %s) and the new plan is refused: %s", live, vs[0].Message)
+// reread reads the setting of sc again, right before writing it, and
+// plans it anew if it changed since the plan: someone else wrote it. The
+// new change is gated as the plan was, but for the mass-change gate,
+// which weighs a plan; the kinds' checks are not run again (a check
+// depends on what the spec asks, and the plan checked that already).
+func (e *Engine) reread(ctx context.Context, p *Planned, conn setting.Connector, sc setting.Change, g diff.Gates) (_ setting.Change, replanned bool, _ error) {
+	name := sc.Kind.Name()
+	live, err := sc.Kind.Read(ctx, conn)
+	if err != nil {
+		return sc, false, fmt.Errorf("read before writing: %w", err)
 	}
-	return next, nil
-}
-
-// connector is the connector of a planned change: the plan found it, by
-// listing or GetVoiceConnector, so it exists.
-func connector(ch diff.Change) chime.VoiceConnector {
-	return chime.VoiceConnector{ID: ch.ID, Region: ch.Region}
-}
-
-// write makes the change and confirms that the service holds the desired
-// state: the Put's answer, or a read-back when there is none to check. The
-// port's errors name the call ("put origination of ..."); a refusal over
-// the route quota also says what to do.
-func (e *Engine) write(ctx context.Context, ch diff.Change) error {
-	var got *origination.Origination
-	var err error
-	switch ch.Action {
-	case diff.Put:
-		got, err = e.api.PutOrigination(ctx, ch.Region, ch.ID, ch.After)
-		if err == nil && got == nil {
-			got, err = e.api.GetOriginationOf(ctx, connector(ch))
-		}
-	case diff.Delete:
-		if err = e.api.DeleteOrigination(ctx, ch.Region, ch.ID); err == nil {
-			got, err = e.api.GetOriginationOf(ctx, connector(ch))
-		}
+	if setting.Equal(live, sc.Before) {
+		return sc, false, nil
 	}
-	switch {
-	case err != nil:
-		return e.explain(err)
-	case !origination.Equal(got, ch.After):
-		return fmt.Errorf("%s: the service holds %s, not the desired %s", ch.Action, got, ch.After)
+	want, _ := p.Desired[conn.Key].Setting(name)
+	next := sc.Kind.Plan(conn, want, live)
+	e.log.Warn(name+" changed since the plan, planning it again", attrRevision, p.Revision, attrKey, conn.Key, attrID, conn.ID,
+		attrBefore, setting.Format(sc.Before), "now", setting.Format(live), attrAction, string(next.Action))
+	if vs := diff.CheckOne(diff.Change{Connector: conn, Settings: []setting.Change{next}}, g); len(vs) > 0 {
+		return next, true, fmt.Errorf("%s changed since the plan (now %s) and the new plan is refused: %s", name, setting.Format(live), vs[0].Message)
 	}
-	return nil
-}
-
-// explain adds to a refusal over the route quota which flag to lower: the
-// spec passed --max-routes, so the account's quota is below it.
-func (e *Engine) explain(err error) error {
-	if _, ok := errors.AsType[*chime.RouteQuotaError](err); !ok {
-		return err
-	}
-	if e.opts.MaxRoutes == 0 {
-		return fmt.Errorf("%w; your account's quota is lower than --max-routes: lower --max-routes or ask AWS for more", err)
-	}
-	return fmt.Errorf("%w; your account's quota is lower than --max-routes %d: lower --max-routes or ask AWS for more", err, e.opts.MaxRoutes)
+	return next, true, nil
 }
 
 func stopped(stop <-chan struct{}) bool {

@@ -14,6 +14,7 @@ import (
 	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 	"github.com/sipops/reconciler/internal/simtest"
 )
 
@@ -41,30 +42,73 @@ func eachUnconfigured(t *testing.T, fn func(t *testing.T, u sim.Unconfigured)) {
 func outcomes(r *Result) string {
 	var b strings.Builder
 	for _, o := range r.Outcomes {
-		fmt.Fprintf(&b, "%s %s %s; ", o.Key, o.Status, o.Action)
+		fmt.Fprintf(&b, "%s %s %s; ", o.Key, o.Status, settingOf(o).Action)
 	}
 	return b.String()
+}
+
+// settingOf is what happened to the origination of o.
+func settingOf(o Outcome) SettingOutcome {
+	s, _ := o.Setting(origination.Name)
+	return s
 }
 
 func route(host string, prio, weight int) origination.Route {
 	return origination.Route{Host: host, Port: 5060, Protocol: origination.UDP, Priority: prio, Weight: weight}
 }
 
-// fleet is a spec of one connector per simulated connector, two routes each.
-func fleet(cs []sim.StoredConnector) []schema.DesiredConnector {
+// want asks a connector's spec for origination o of kind k.
+func want(k setting.Kind, o *origination.Origination) []setting.Desired {
+	return []setting.Desired{{Kind: k, Value: o}}
+}
+
+// absentOf asks for the origination of kind k deleted.
+func absentOf(k setting.Kind) []setting.Desired {
+	return []setting.Desired{{Kind: k, Absent: true}}
+}
+
+// originationOf returns the origination the spec of c asks for, to change
+// it in place; nil when absent.
+func originationOf(c schema.DesiredConnector) *origination.Origination {
+	for _, d := range c.Settings {
+		if o, ok := d.Value.(*origination.Origination); ok {
+			return o
+		}
+	}
+	return nil
+}
+
+// fleet is a spec of one connector per simulated connector, two routes
+// each, of kind k.
+func fleet(k setting.Kind, cs []sim.StoredConnector) []schema.DesiredConnector {
 	out := make([]schema.DesiredConnector, len(cs))
 	for i, c := range cs {
-		out[i] = schema.DesiredConnector{Key: c.Name, ID: c.ID, Region: c.Region, Origination: &origination.Origination{
+		out[i] = schema.DesiredConnector{Key: c.Name, ID: c.ID, Region: c.Region, Settings: want(k, &origination.Origination{
 			Routes: []origination.Route{route("sbc1.example.com", 1, 50), route("sbc2.example.com", 1, 50)},
-		}}
+		})}
 	}
 	return out
 }
 
+// kindOn returns the origination setting reading and writing through api,
+// as opts say.
+func kindOn(t testing.TB, api origination.API, opts origination.Options) *origination.Kind {
+	t.Helper()
+	opts.API = api
+	k, err := origination.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// env is a simulator, a real client of it, the origination setting on
+// that client, and an engine on it.
 type env struct {
-	w   *simtest.World
-	api API // the engine's: a real client of the simulator
-	eng *Engine
+	w    *simtest.World
+	api  *chime.Client
+	kind *origination.Kind
+	eng  *Engine
 }
 
 func newEnv(t *testing.T, simOpts sim.Config, chimeOpts chime.ClientOptions) env {
@@ -75,7 +119,7 @@ func newEnv(t *testing.T, simOpts sim.Config, chimeOpts chime.ClientOptions) env
 		chimeOpts.Backoff = simtest.NoWait
 	}
 	api := w.Client(t, chimeOpts)
-	return env{w: w, api: api, eng: NewEngine(api, EngineOptions{Concurrency: 4})}
+	return env{w: w, api: api, kind: kindOn(t, api, origination.Options{}), eng: NewEngine(api, EngineOptions{Concurrency: 4})}
 }
 
 // apply plans and applies desired, failing the test on a planning error.
@@ -119,8 +163,8 @@ func (e env) assertConverged(t *testing.T, desired []schema.DesiredConnector) {
 		if id == "" {
 			continue
 		}
-		if got := e.w.Origination(t, id); !origination.Equal(got, c.Origination) {
-			t.Errorf("%s: simulator holds %s, want %s", c.Key, got, c.Origination)
+		if got := e.w.Origination(t, id); !origination.Equal(got, originationOf(c)) {
+			t.Errorf("%s: simulator holds %s, want %s", c.Key, got, originationOf(c))
 		}
 	}
 }
@@ -143,7 +187,7 @@ func applyLifecycle(t *testing.T, u sim.Unconfigured) []string {
 	e := newEnv(t, sim.Config{Unconfigured: u}, chime.ClientOptions{})
 	notFound := u == sim.UnconfiguredNotFound
 	cs := e.w.Connectors(t, "us-east-1", "vc", 5)
-	desired := fleet(cs)
+	desired := fleet(e.kind, cs)
 	var results []string
 
 	r := e.apply(t, desired, diff.Gates{})
@@ -170,17 +214,17 @@ func applyLifecycle(t *testing.T, u sim.Unconfigured) []string {
 	}
 	wantCalls(t, "second apply makes only reads", e.calls(), map[string]int64{opGet: 5})
 
-	desired[2].Origination.Routes[0].Weight = 80
+	originationOf(desired[2]).Routes[0].Weight = 80
 	results = append(results, outcomes(e.apply(t, desired, diff.Gates{})))
 	// The engine remembers each connector from the first apply: no GetVoiceConnector again.
 	wantCalls(t, "one weight changed", e.calls(), map[string]int64{opGet: 6, opPut: 1})
 	e.assertConverged(t, desired)
 
-	slices.Reverse(desired[3].Origination.Routes)
+	slices.Reverse(originationOf(desired[3]).Routes)
 	results = append(results, outcomes(e.apply(t, desired, diff.Gates{})))
 	wantCalls(t, "routes reordered", e.calls(), map[string]int64{opGet: 5})
 
-	desired[4].Origination, desired[4].Absent = nil, true
+	desired[4].Settings = absentOf(e.kind)
 	results = append(results, outcomes(e.apply(t, desired, diff.Gates{AllowTrafficLoss: true})))
 	// Plan reads 5 and the emergency calling configuration of the one
 	// connector whose origination goes, then one read before and one read
@@ -220,8 +264,8 @@ func TestAbsentOnUnconfigured(t *testing.T) {
 		e := newEnv(t, sim.Config{Unconfigured: u}, chime.ClientOptions{})
 		cs := e.w.Connectors(t, "us-east-1", "vc", 2)
 		desired := []schema.DesiredConnector{
-			{Key: "by-id", ID: cs[0].ID, Region: "us-east-1", Absent: true},
-			{Key: "by-name", Name: cs[1].Name, Region: "us-east-1", Absent: true},
+			{Key: "by-id", ID: cs[0].ID, Region: "us-east-1", Settings: absentOf(e.kind)},
+			{Key: "by-name", Name: cs[1].Name, Region: "us-east-1", Settings: absentOf(e.kind)},
 		}
 		r := e.apply(t, desired, diff.Gates{})
 		if got, want := outcomes(r), "by-id unchanged noop; by-name unchanged noop; "; got != want {
@@ -244,12 +288,12 @@ func TestDeleteOfUnconfiguredSucceeds(t *testing.T) {
 		simtest.Isolate(t)
 		w := simtest.Start(t, sim.Config{Unconfigured: u})
 		cs := w.Connectors(t, "us-east-1", "vc", 1)
-		if err := w.Sim.SetOrigination(cs[0].ID, fleet(cs)[0].Origination); err != nil {
+		if err := w.Sim.SetOrigination(cs[0].ID, originationOf(fleet(nil, cs)[0])); err != nil {
 			t.Fatal(err)
 		}
 		api := deleteRace{Client: w.Client(t, chime.ClientOptions{Backoff: simtest.NoWait}), sim: w.Sim}
 		eng := NewEngine(api, EngineOptions{Concurrency: 1})
-		desired := []schema.DesiredConnector{{Key: "vc", ID: cs[0].ID, Region: "us-east-1", Absent: true}}
+		desired := []schema.DesiredConnector{{Key: "vc", ID: cs[0].ID, Region: "us-east-1", Settings: absentOf(kindOn(t, api, origination.Options{}))}}
 		p, err := eng.Plan(t.Context(), "rev", desired)
 		if err != nil {
 			t.Fatal(err)
@@ -301,7 +345,7 @@ func TestUnnamedConnectorsUntouched(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.calls()
-		e.apply(t, fleet(cs[:2]), diff.Gates{})
+		e.apply(t, fleet(e.kind, cs[:2]), diff.Gates{})
 		if got := e.w.Origination(t, cs[2].ID); !origination.Equal(got, other) {
 			t.Errorf("unnamed connector changed to %s", got)
 		}
@@ -330,11 +374,11 @@ func testResolveByName(t *testing.T, u sim.Unconfigured) {
 	}
 	o := &origination.Origination{Routes: []origination.Route{route("sbc.example.com", 1, 1)}}
 	desired := []schema.DesiredConnector{
-		{Key: "a", Name: "east-0001", Region: "us-east-1", Origination: o},
-		{Key: "b", Name: "west-0000", Region: "us-west-2", Origination: o},
-		{Key: "c", Name: "east-0002", Region: "us-east-1", Origination: o},
-		{Key: "missing", Name: "nope", Region: "us-east-1", Origination: o},
-		{Key: "twin", Name: "twin", Region: "us-east-1", Origination: o},
+		{Key: "a", Name: "east-0001", Region: "us-east-1", Settings: want(e.kind, o)},
+		{Key: "b", Name: "west-0000", Region: "us-west-2", Settings: want(e.kind, o)},
+		{Key: "c", Name: "east-0002", Region: "us-east-1", Settings: want(e.kind, o)},
+		{Key: "missing", Name: "nope", Region: "us-east-1", Settings: want(e.kind, o)},
+		{Key: "twin", Name: "twin", Region: "us-east-1", Settings: want(e.kind, o)},
 	}
 	e.calls()
 	r := e.apply(t, desired, diff.Gates{})
@@ -362,10 +406,10 @@ func TestUnknownID(t *testing.T) {
 	eachUnconfigured(t, func(t *testing.T, u sim.Unconfigured) {
 		e := newEnv(t, sim.Config{Unconfigured: u}, chime.ClientOptions{})
 		cs := e.w.Connectors(t, "us-east-1", "vc", 1)
-		desired := fleet(cs)
+		desired := fleet(e.kind, cs)
 		desired = append(desired,
-			schema.DesiredConnector{Key: "ghost", ID: "ghost0000000000000000a", Region: "us-east-1", Origination: desired[0].Origination},
-			schema.DesiredConnector{Key: "ghost-absent", ID: "ghost0000000000000000b", Region: "us-east-1", Absent: true})
+			schema.DesiredConnector{Key: "ghost", ID: "ghost0000000000000000a", Region: "us-east-1", Settings: want(e.kind, originationOf(desired[0]))},
+			schema.DesiredConnector{Key: "ghost-absent", ID: "ghost0000000000000000b", Region: "us-east-1", Settings: absentOf(e.kind)})
 		r := e.apply(t, desired, diff.Gates{})
 		if got, want := outcomes(r), "ghost failed ; ghost-absent failed ; vc-0000 applied put; "; got != want {
 			t.Fatalf("got %q, want %q", got, want)
@@ -388,7 +432,7 @@ func TestReplanOnConcurrentChange(t *testing.T) {
 func testReplanOnConcurrentChange(t *testing.T, u sim.Unconfigured) {
 	e := newEnv(t, sim.Config{Unconfigured: u}, chime.ClientOptions{})
 	cs := e.w.Connectors(t, "us-east-1", "vc", 3)
-	desired := fleet(cs)
+	desired := fleet(e.kind, cs)
 	p, err := e.eng.Plan(t.Context(), "rev", desired)
 	if err != nil {
 		t.Fatal(err)
@@ -398,7 +442,7 @@ func testReplanOnConcurrentChange(t *testing.T, u sim.Unconfigured) {
 	// route of vc-0002.
 	reweighted := &origination.Origination{Routes: []origination.Route{route("sbc1.example.com", 1, 10), route("sbc2.example.com", 1, 90)}}
 	replaced := &origination.Origination{Routes: []origination.Route{route("other.example.com", 1, 1)}}
-	for i, o := range []*origination.Origination{desired[0].Origination, reweighted, replaced} {
+	for i, o := range []*origination.Origination{originationOf(desired[0]), reweighted, replaced} {
 		if err := e.w.Sim.SetOrigination(cs[i].ID, o); err != nil {
 			t.Fatal(err)
 		}
@@ -412,10 +456,10 @@ func testReplanOnConcurrentChange(t *testing.T, u sim.Unconfigured) {
 	for _, o := range r.Outcomes {
 		got[o.Key] = o
 	}
-	if o := got["vc-0000"]; o.Status != StatusConverged || !o.Replanned {
-		t.Errorf("vc-0000: got %s replanned=%v, want converged without a write", o.Status, o.Replanned)
+	if o := got["vc-0000"]; o.Status != StatusConverged || !settingOf(o).Replanned {
+		t.Errorf("vc-0000: got %s replanned=%v, want converged without a write", o.Status, settingOf(o).Replanned)
 	}
-	if o := got["vc-0001"]; o.Status != StatusApplied || !o.Replanned || !origination.Equal(o.Before, reweighted) {
+	if o := got["vc-0001"]; o.Status != StatusApplied || !settingOf(o).Replanned || !setting.Equal(settingOf(o).Before, reweighted) {
 		t.Errorf("vc-0001: got %+v, want applied after replanning from the other writer's state", o)
 	}
 	// Replacing vc-0002's routes from the other writer's state would take
@@ -438,10 +482,10 @@ func TestGatesRefuseWholePlan(t *testing.T) {
 func testGatesRefuseWholePlan(t *testing.T, u sim.Unconfigured) {
 	e := newEnv(t, sim.Config{Unconfigured: u}, chime.ClientOptions{})
 	cs := e.w.Connectors(t, "us-east-1", "vc", 2)
-	desired := fleet(cs)
+	desired := fleet(e.kind, cs)
 	e.apply(t, desired, diff.Gates{})
-	desired[0].Origination.Disabled = true
-	desired[1].Origination.Routes[0].Weight = 10
+	originationOf(desired[0]).Disabled = true
+	originationOf(desired[1]).Routes[0].Weight = 10
 	p, err := e.eng.Plan(t.Context(), "rev", desired)
 	if err != nil {
 		t.Fatal(err)
@@ -459,7 +503,7 @@ func testGatesRefuseWholePlan(t *testing.T, u sim.Unconfigured) {
 func TestConvergesUnderFaultsAndThrottling(t *testing.T) {
 	e := newEnv(t, sim.Config{FaultRate: 0.3, Rate: 100, Burst: 5, Seed: 7}, chime.ClientOptions{MaxAttempts: 10, MaxBackoff: 200 * time.Millisecond})
 	cs := e.w.Connectors(t, "us-east-1", "vc", 40)
-	desired := fleet(cs)
+	desired := fleet(e.kind, cs)
 	r := e.apply(t, desired, diff.Gates{})
 	if !r.Converged() {
 		for _, o := range r.Outcomes {
@@ -485,7 +529,7 @@ func TestConvergesUnderFaultsAndThrottling(t *testing.T) {
 func TestApplyBegin(t *testing.T) {
 	e := newEnv(t, sim.Config{}, chime.ClientOptions{MaxAttempts: 1})
 	cs := e.w.Connectors(t, "us-east-1", "vc", 2)
-	desired := fleet(cs)
+	desired := fleet(e.kind, cs)
 	p, err := e.eng.Plan(t.Context(), "rev", desired)
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,9 @@ import (
 	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/chime/sim"
 	"github.com/sipops/reconciler/internal/diff"
+	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 	"github.com/sipops/reconciler/internal/simtest"
 )
 
@@ -28,9 +30,9 @@ func BenchmarkApply1000(b *testing.B) {
 	w := simtest.Start(b, sim.Config{Rate: rate, Latency: 20 * time.Millisecond})
 	client := w.Client(b, chime.ClientOptions{APIRate: rate, APIBurst: 1, MaxAttempts: 10})
 	eng := NewEngine(client, EngineOptions{})
-	desired := fleet(w.Connectors(b, "us-east-1", "vc", n))
+	desired := fleet(kindOn(b, client, origination.Options{}), w.Connectors(b, "us-east-1", "vc", n))
 	for _, c := range desired {
-		if err := w.Sim.SetOrigination(c.ID, c.Origination); err != nil {
+		if err := w.Sim.SetOrigination(c.ID, originationOf(c)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -47,7 +49,7 @@ func BenchmarkApply1000(b *testing.B) {
 func applyRun(b *testing.B, w *simtest.World, eng *Engine, desired []schema.DesiredConnector, run, changed, stride int, floor float64) {
 	b.Helper()
 	for j := range changed {
-		desired[j*stride].Origination.Routes[0].Weight = 10 + (run*changed+j)%90
+		originationOf(desired[j*stride]).Routes[0].Weight = 10 + (run*changed+j)%90
 	}
 	w.Sim.ResetStats()
 	start := time.Now()
@@ -92,9 +94,9 @@ func benchmarkAdaptive(b *testing.B, n int, serviceRate float64) {
 	const changed = 10
 	simtest.Isolate(b)
 	w := simtest.Start(b, sim.Config{Rate: serviceRate, Latency: 20 * time.Millisecond})
-	desired := fleet(w.Connectors(b, "us-east-1", "vc", n))
+	desired := fleet(nil, w.Connectors(b, "us-east-1", "vc", n))
 	for _, c := range desired {
-		if err := w.Sim.SetOrigination(c.ID, c.Origination); err != nil {
+		if err := w.Sim.SetOrigination(c.ID, originationOf(c)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -102,10 +104,21 @@ func benchmarkAdaptive(b *testing.B, n int, serviceRate float64) {
 		// A new client per run: each starts from the controller's start
 		// rate, as a new process would.
 		gauge := &rateGauge{}
-		eng := NewEngine(w.Client(b, cliDefaults(gauge)), EngineOptions{})
-		applyRun(b, w, eng, desired, i, changed, n/changed, float64(n)/serviceRate)
+		client := w.Client(b, cliDefaults(gauge))
+		rebind(desired, kindOn(b, client, origination.Options{}))
+		applyRun(b, w, NewEngine(client, EngineOptions{}), desired, i, changed, n/changed, float64(n)/serviceRate)
 		last, highest := gauge.settled("us-east-1")
 		b.ReportMetric(last, "rate-last")
 		b.ReportMetric(highest, "rate-max")
+	}
+}
+
+// rebind makes the settings of desired those of kind k: a spec loaded
+// again with k, as a new process would.
+func rebind(desired []schema.DesiredConnector, k setting.Kind) {
+	for i := range desired {
+		for j := range desired[i].Settings {
+			desired[i].Settings[j].Kind = k
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/sipops/reconciler/internal/chime/sim"
 	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -53,7 +54,7 @@ func TestApplyOutputContract(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	spec, err := schema.Load(contractSpec, schema.LoadOptions{DefaultRegion: "us-east-1"})
+	spec, err := schema.Load(contractSpec, schema.LoadOptions{DefaultRegion: "us-east-1", Kinds: []setting.Kind{e.kind}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,23 +6,29 @@ import (
 	"sync"
 
 	"github.com/sipops/reconciler/internal/chime"
-	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
-// API is what the engine needs of the Chime SDK Voice port.
+// API is what the engine needs of the Chime SDK Voice port: the
+// connectors themselves. Their settings it reads and writes through their
+// kinds (setting.Kind), which the spec names.
 type API interface {
 	ListConnectors(ctx context.Context, region string) ([]chime.VoiceConnector, error)
 	GetConnector(ctx context.Context, region, id string) (chime.VoiceConnector, error)
-	// GetOrigination tells a connector without origination from a missing
-	// one; GetOriginationOf, for a connector known to exist, does not ask.
-	GetOrigination(ctx context.Context, region, id string) (*origination.Origination, error)
-	GetOriginationOf(ctx context.Context, vc chime.VoiceConnector) (*origination.Origination, error)
-	PutOrigination(ctx context.Context, region, id string, o *origination.Origination) (*origination.Origination, error)
-	DeleteOrigination(ctx context.Context, region, id string) error
+	// EmergencyCallingConfigured is asked for the kinds' checks
+	// (setting.CheckEnv).
 	EmergencyCallingConfigured(ctx context.Context, region, id string) (bool, error)
 }
 
 var _ API = (*chime.Client)(nil)
+
+// Operations are the API operations the engine calls through API, for
+// every kind: the kinds call theirs (setting.Kind.Operations). The IAM
+// policies in examples/iam grant the union, which a test derives from the
+// Chime port's source and checks against these.
+var Operations = setting.Operations{
+	Read: []string{"ListVoiceConnectors", "GetVoiceConnector", "GetVoiceConnectorEmergencyCallingConfiguration"},
+}
 
 // DefaultConcurrency is how many connectors are read or written at once. The
 // port's rate limiter, not this, sets the pace; it only needs to be enough to
@@ -35,15 +41,6 @@ type EngineOptions struct {
 	// Concurrency bounds the connectors read or written at once; 0 means
 	// DefaultConcurrency.
 	Concurrency int
-	// MaxRoutes is the routes per connector the spec was checked against
-	// (--max-routes), so that a write the service refuses for the
-	// account's route quota says which flag to lower; 0: not known.
-	MaxRoutes int
-	// Preflight says what a plan does with the routes it adds or changes,
-	// with Probe checking them (preflight.go). PreflightOff, or no Probe:
-	// nothing is checked.
-	Preflight PreflightMode
-	Probe     PreflightFunc
 }
 
 // Engine plans and applies. It is safe for concurrent use.
@@ -112,8 +109,8 @@ const (
 	attrKey      = "connector"
 	attrID       = "id"
 	attrRegion   = "region"
+	attrSetting  = "setting"
 	attrAction   = "action"
 	attrBefore   = "before"
 	attrAfter    = "after"
-	attrErr      = "err"
 )

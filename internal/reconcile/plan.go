@@ -2,15 +2,14 @@ package reconcile
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
 
 	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/diff"
-	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 // Planned is a plan together with what it was made from, for Apply.
@@ -19,19 +18,17 @@ type Planned struct {
 	Plan     *diff.Plan
 	// Desired by connector key, for re-planning a connector before writing.
 	Desired map[string]schema.DesiredConnector
-	// Errors by connector key: connectors that could not be resolved or
-	// read, and so are not in Plan.Changes (they are in Plan.Unknown), and
-	// connectors whose change is refused (in Plan.Refused, the error being
-	// the reason, e.g. ErrEmergencyCalling). Apply fails them all.
+	// Errors by connector key: connectors that could not be resolved,
+	// read or checked, and so are not in Plan.Changes (they are in
+	// Plan.Unknown), and connectors whose change is refused (in
+	// Plan.Refused, the error being the reason, permanent). Apply fails
+	// them all.
 	Errors map[string]error
-	// Preflight holds the preflight results of the added and changed
-	// routes, when the engine checks them (see SetPreflight).
-	Preflight map[origination.Key]diff.Preflight
 }
 
-// Plan reads the live state of every desired connector and plans it.
-// Connectors are read concurrently; one that fails is recorded in Errors.
-// Plan returns an error only when ctx ends.
+// Plan reads the live state of every setting each desired connector names
+// and plans it. Connectors are read concurrently; one that fails is
+// recorded in Errors. Plan returns an error only when ctx ends.
 func (e *Engine) Plan(ctx context.Context, revision string, desired []schema.DesiredConnector) (*Planned, error) {
 	p := &Planned{Revision: revision, Desired: map[string]schema.DesiredConnector{}, Errors: map[string]error{}}
 	for _, c := range desired {
@@ -53,8 +50,7 @@ func (e *Engine) Plan(ctx context.Context, revision string, desired []schema.Des
 	}
 	p.Plan = diff.Compute(desired, byKey)
 	e.checkTargets(ctx, p, ids)
-	e.checkEmergencyCalling(ctx, p)
-	e.checkRoutes(ctx, p)
+	e.check(ctx, p)
 	return p, ctx.Err()
 }
 
@@ -116,7 +112,10 @@ func regionName(r string) string {
 	return r
 }
 
-// read returns the live state of one connector.
+// read returns the live state of one connector: each setting its spec
+// names, read by its kind, in order. A connector found by a listing exists;
+// one named by id may not, and each kind's read tells a missing connector
+// from one without its setting.
 func (e *Engine) read(ctx context.Context, c schema.DesiredConnector, r resolved) (diff.Live, error) {
 	vc, listed, err := r.lookup(c)
 	if err != nil {
@@ -125,31 +124,32 @@ func (e *Engine) read(ctx context.Context, c schema.DesiredConnector, r resolved
 	if known, ok := e.lookupKnown(vc.ID); ok && !listed {
 		vc.RequireEncryption = known.RequireEncryption
 	}
-	// A listed connector exists; one named by id may not, and the read
-	// must tell a missing connector from one without origination.
-	var o *origination.Origination
-	if listed {
-		o, err = e.api.GetOriginationOf(ctx, vc)
-	} else {
-		o, err = e.api.GetOrigination(ctx, c.Region, vc.ID)
+	l := diff.Live{
+		Connector: setting.Connector{ID: vc.ID, RequireEncryption: vc.RequireEncryption, Known: listed},
+		Values:    map[string]setting.Value{},
 	}
-	if err != nil {
-		return diff.Live{}, err
+	conn := diff.Connector(c, l.Connector)
+	for _, d := range c.Settings {
+		v, err := d.Kind.Read(ctx, conn)
+		if err != nil {
+			return diff.Live{}, err
+		}
+		l.Values[d.Kind.Name()] = v
 	}
-	return diff.Live{ID: vc.ID, RequireEncryption: vc.RequireEncryption, Origination: o}, nil
+	return l, nil
 }
 
 // checkTargets reads the connector of every change that writes, to learn
-// its encryption setting and that it exists: the origination read cannot
-// tell a connector without origination from a missing one. Connectors named
-// by name were read by the listing already, and connectors read before are
+// its encryption setting and that it exists: the read of a setting cannot
+// tell a connector without it from a missing one. Connectors named by
+// name were read by the listing already, and connectors read before are
 // remembered.
 func (e *Engine) checkTargets(ctx context.Context, p *Planned, r resolved) {
 	changes := p.Plan.Changes
 	errs := make([]error, len(changes))
 	e.each(ctx, len(changes), func(i int) {
 		ch := &changes[i]
-		if ch.Action == diff.Noop {
+		if !ch.Pending() {
 			return
 		}
 		if _, listed, _ := r.lookup(p.Desired[ch.Key]); listed {
@@ -164,7 +164,7 @@ func (e *Engine) checkTargets(ctx context.Context, p *Planned, r resolved) {
 			return
 		}
 		e.remember(vc)
-		*ch = diff.ComputeOne(p.Desired[ch.Key], diff.Live{ID: vc.ID, RequireEncryption: vc.RequireEncryption, Origination: ch.Before})
+		*ch = diff.ComputeOne(p.Desired[ch.Key], liveOf(*ch, setting.Connector{ID: vc.ID, RequireEncryption: vc.RequireEncryption, Known: true}))
 	})
 	kept := changes[:0]
 	for i, ch := range changes {
@@ -182,66 +182,99 @@ func (e *Engine) checkTargets(ctx context.Context, p *Planned, r resolved) {
 	slices.Sort(p.Plan.Unknown)
 }
 
-// ErrEmergencyCalling is the reason a change that deletes or disables the
-// origination of a connector with an emergency calling configuration is
-// refused: the service would refuse it.
-var ErrEmergencyCalling = errors.New("emergency calling is configured for this Voice Connector: delete it before disabling or removing origination")
-
-// turnsOff reports whether ch deletes origination or writes it disabled,
-// which the service refuses while emergency calling is configured. A put
-// that keeps origination disabled writes Disabled true again and is refused
-// just the same.
-func turnsOff(ch diff.Change) bool {
-	return ch.Action == diff.Delete || (ch.Action == diff.Put && ch.After.Disabled)
+// liveOf is what ch found of each setting, as read, for the connector c.
+func liveOf(ch diff.Change, c setting.Connector) diff.Live {
+	l := diff.Live{Connector: c, Values: map[string]setting.Value{}}
+	for _, sc := range ch.Settings {
+		l.Values[sc.Kind.Name()] = sc.Before
+	}
+	return l
 }
 
-// checkEmergencyCalling reads the emergency calling configuration of the
-// connectors whose change turns origination off, and of no other, and
-// refuses those changes where one is configured: the connector shows as
-// refused in the plan, with its reason in Errors, instead of failing in
-// the middle of an apply.
-func (e *Engine) checkEmergencyCalling(ctx context.Context, p *Planned) {
-	var off []diff.Change
-	for _, ch := range p.Plan.Changes {
-		if turnsOff(ch) {
-			off = append(off, ch)
+// check asks each kind to check the changes of its setting that write
+// (setting.Kind.Check): a change it refuses moves to Plan.Refused with its
+// reason, permanent; a connector it fails is not planned.
+func (e *Engine) check(ctx context.Context, p *Planned) {
+	env := &checkEnv{e: e, emergency: map[string]emergency{}}
+	var kinds []setting.Kind
+	checks := map[setting.Kind][]*setting.Check{}
+	for i := range p.Plan.Changes {
+		c := &p.Plan.Changes[i]
+		for j := range c.Settings {
+			sc := &c.Settings[j]
+			if sc.Action == setting.Noop {
+				continue
+			}
+			if _, ok := checks[sc.Kind]; !ok {
+				kinds = append(kinds, sc.Kind)
+			}
+			checks[sc.Kind] = append(checks[sc.Kind], &setting.Check{Connector: c.Connector, Change: sc})
 		}
 	}
-	errs := make([]error, len(off))
-	e.each(ctx, len(off), func(i int) {
-		errs[i] = e.emergencyCalling(ctx, off[i])
-	})
-	for i, ch := range off {
-		switch {
-		case errors.Is(errs[i], ErrEmergencyCalling):
-			p.Plan.Refuse(ch.Key, errs[i].Error())
-			p.Errors[ch.Key] = errs[i]
-		case errs[i] != nil:
-			p.unplanned(ch.Key, errs[i])
+	var refused, failed []*setting.Check
+	for _, k := range kinds {
+		// A connector refused or failed by one kind is not checked by the
+		// next: it will not be written.
+		todo := slices.DeleteFunc(checks[k], func(c *setting.Check) bool { return p.Errors[c.Connector.Key] != nil })
+		k.Check(ctx, env, todo)
+		for _, c := range todo {
+			switch {
+			case c.Refused != nil:
+				p.Errors[c.Connector.Key] = permanent(c.Refused)
+				refused = append(refused, c)
+			case c.Failed != nil:
+				p.Errors[c.Connector.Key] = c.Failed
+				failed = append(failed, c)
+			}
 		}
+	}
+	for _, c := range refused {
+		p.Plan.Refuse(c.Connector.Key, c.Change.Kind.Name(), c.Refused.Error())
+	}
+	for _, c := range failed {
+		p.unplanned(c.Connector.Key)
 	}
 }
 
 // unplanned takes the change of connector key out of the plan, which could
-// not be completed for err: the connector is unknown.
-func (p *Planned) unplanned(key string, err error) {
+// not be completed: the connector is unknown, its error in Errors.
+func (p *Planned) unplanned(key string) {
 	p.Plan.Changes = slices.DeleteFunc(p.Plan.Changes, func(c diff.Change) bool { return c.Key == key })
-	p.Errors[key] = err
 	p.Plan.Unknown = append(p.Plan.Unknown, key)
 	slices.Sort(p.Plan.Unknown)
 }
 
-// emergencyCalling returns ErrEmergencyCalling if the connector of ch has
-// an emergency calling configuration, an error if that cannot be read.
-func (e *Engine) emergencyCalling(ctx context.Context, ch diff.Change) error {
-	configured, err := e.api.EmergencyCallingConfigured(ctx, ch.Region, ch.ID)
-	switch {
-	case err != nil:
-		return fmt.Errorf("read emergency calling before turning origination off: %w", err)
-	case configured:
-		return permanent(ErrEmergencyCalling)
+// checkEnv is what the engine lends the kinds' checks of one plan.
+type checkEnv struct {
+	e         *Engine
+	mu        sync.Mutex
+	emergency map[string]emergency // by connector id
+}
+
+var _ setting.CheckEnv = (*checkEnv)(nil)
+
+type emergency struct {
+	configured bool
+	err        error
+}
+
+// Each implements setting.CheckEnv.
+func (c *checkEnv) Each(ctx context.Context, n int, fn func(i int)) { c.e.each(ctx, n, fn) }
+
+// EmergencyCalling implements setting.CheckEnv, reading each connector's
+// configuration once per plan.
+func (c *checkEnv) EmergencyCalling(ctx context.Context, vc setting.Connector) (bool, error) {
+	c.mu.Lock()
+	got, ok := c.emergency[vc.ID]
+	c.mu.Unlock()
+	if ok {
+		return got.configured, got.err
 	}
-	return nil
+	configured, err := c.e.api.EmergencyCallingConfigured(ctx, vc.Region, vc.ID)
+	c.mu.Lock()
+	c.emergency[vc.ID] = emergency{configured: configured, err: err}
+	c.mu.Unlock()
+	return configured, err
 }
 
 // Failed reports whether some connector could not be planned.

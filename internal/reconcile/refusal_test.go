@@ -37,8 +37,8 @@ func TestCredentialsRefused(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, sim.Config{Credentials: tc.creds}, chime.ClientOptions{MaxAttempts: 5})
 			cs := e.w.Connectors(t, "us-east-1", "vc", 2)
-			desired := fleet(cs)
-			desired = append(desired, schema.DesiredConnector{Key: "by-name", Name: cs[0].Name, Region: "us-east-1", Absent: true})
+			desired := fleet(e.kind, cs)
+			desired = append(desired, schema.DesiredConnector{Key: "by-name", Name: cs[0].Name, Region: "us-east-1", Settings: absentOf(e.kind)})
 			p, err := e.eng.Plan(t.Context(), "rev", desired)
 			if err != nil {
 				t.Fatal(err)
@@ -72,21 +72,21 @@ func TestRouteQuota(t *testing.T) {
 	for _, maxRoutes := range []int{20, 0} {
 		t.Run(fmt.Sprint("max routes ", maxRoutes), func(t *testing.T) {
 			e := newEnv(t, sim.Config{}, chime.ClientOptions{MaxAttempts: 5})
-			e.eng = NewEngine(e.api, EngineOptions{Concurrency: 4, MaxRoutes: maxRoutes})
+			e.kind = kindOn(t, e.api, origination.Options{MaxRoutes: maxRoutes})
 			cs := e.w.Connectors(t, "us-east-1", "vc", 3)
-			desired := fleet(cs)
+			desired := fleet(e.kind, cs)
 			big := &origination.Origination{}
 			for i := range 12 {
 				big.Routes = append(big.Routes, route(fmt.Sprintf("sbc%02d.example.com", i), 1, 10))
 			}
-			desired[1].Origination = big
+			desired[1].Settings = want(e.kind, big)
 			r := e.apply(t, desired, diff.Gates{})
 			if got, want := outcomes(r), "vc-0000 applied put; vc-0001 failed put; vc-0002 applied put; "; got != want {
 				t.Fatalf("got %q, want %q", got, want)
 			}
 			flag := "--max-routes 20"
 			if maxRoutes == 0 {
-				flag = "--max-routes"
+				flag = "--max-routes 10" // the default the spec was checked against
 			}
 			want := "put origination of " + cs[1].ID + " in us-east-1: the service refused 12 routes: BadRequestException: " +
 				"Origination.Routes: 12 routes exceed the account's quota of 10 routes per Voice Connector; " +
@@ -94,8 +94,8 @@ func TestRouteQuota(t *testing.T) {
 			if got := r.Outcomes[1].Error; got != want {
 				t.Errorf("got %q,\nwant %q", got, want)
 			}
-			if _, ok := errors.AsType[*chime.RouteQuotaError](r.Outcomes[1].Err); !ok || chime.IsTransient(r.Outcomes[1].Err) {
-				t.Errorf("got %T (transient %v), want a permanent *chime.RouteQuotaError inside", r.Outcomes[1].Err, chime.IsTransient(r.Outcomes[1].Err))
+			if _, ok := errors.AsType[*origination.RouteQuotaError](r.Outcomes[1].Err); !ok || chime.IsTransient(r.Outcomes[1].Err) || Classify(r.Outcomes[1].Err) != ClassPermanent {
+				t.Errorf("got %T (transient %v), want a permanent *origination.RouteQuotaError inside", r.Outcomes[1].Err, chime.IsTransient(r.Outcomes[1].Err))
 			}
 			if st := e.w.Sim.Stats(); st.Calls(opPut) != 3 || st.Count(opPut, 400) != 1 {
 				t.Errorf("got %d puts, %d of them 400, want 3 and 1: the refusal is not retried", st.Calls(opPut), st.Count(opPut, 400))
@@ -114,10 +114,10 @@ func TestRouteQuota(t *testing.T) {
 func ecFleet(t *testing.T, e env) []schema.DesiredConnector {
 	t.Helper()
 	cs := e.w.Connectors(t, "us-east-1", "vc", 5)
-	desired := fleet(cs)
+	desired := fleet(e.kind, cs)
 	keys := []string{"gone", "off", "plain-gone", "reweigh", "same"}
 	for i, c := range cs {
-		if err := e.w.Sim.SetOrigination(c.ID, desired[i].Origination); err != nil {
+		if err := e.w.Sim.SetOrigination(c.ID, originationOf(desired[i])); err != nil {
 			t.Fatal(err)
 		}
 		desired[i].Key = keys[i]
@@ -132,10 +132,10 @@ func ecFleet(t *testing.T, e env) []schema.DesiredConnector {
 			t.Fatal(err)
 		}
 	}
-	desired[0].Origination, desired[0].Absent = nil, true
-	desired[1].Origination = disabled(desired[1].Origination)
-	desired[2].Origination, desired[2].Absent = nil, true
-	desired[3].Origination = &origination.Origination{Routes: []origination.Route{route("sbc1.example.com", 1, 80), route("sbc2.example.com", 1, 20)}}
+	desired[0].Settings = absentOf(e.kind)
+	desired[1].Settings = want(e.kind, disabled(originationOf(desired[1])))
+	desired[2].Settings = absentOf(e.kind)
+	desired[3].Settings = want(e.kind, &origination.Origination{Routes: []origination.Route{route("sbc1.example.com", 1, 80), route("sbc2.example.com", 1, 20)}})
 	e.calls()
 	return desired
 }
@@ -171,14 +171,14 @@ func TestEmergencyCallingRefusesTurningOff(t *testing.T) {
 		for _, r := range p.Plan.Refused {
 			refused = append(refused, r.Key+": "+r.Reason)
 		}
-		reason := ErrEmergencyCalling.Error()
+		reason := origination.ErrEmergencyCalling.Error()
 		if want := []string{"gone: " + reason, "off: " + reason}; !slices.Equal(refused, want) {
 			t.Errorf("refused: got %q, want %q", refused, want)
 		}
 		if s := p.Plan.Summary(); s != (diff.Summary{Change: 1, Delete: 1, Noop: 1, Refused: 2}) {
 			t.Errorf("summary: got %+v", s)
 		}
-		if !p.Failed() || !errors.Is(p.Errors["gone"], ErrEmergencyCalling) || len(p.Plan.Unknown) != 0 {
+		if !p.Failed() || !errors.Is(p.Errors["gone"], origination.ErrEmergencyCalling) || len(p.Plan.Unknown) != 0 {
 			t.Errorf("got errors %v, unknown %v; want gone and off refused, none unknown", p.Errors, p.Plan.Unknown)
 		}
 		r, err := e.eng.Apply(t.Context(), p, ApplyOptions{Gates: allow})
@@ -217,7 +217,7 @@ func (ecUnreadable) EmergencyCallingConfigured(context.Context, string, string) 
 func TestEmergencyCallingUnreadable(t *testing.T) {
 	e := newEnv(t, sim.Config{}, chime.ClientOptions{})
 	desired := ecFleet(t, e)
-	eng := NewEngine(ecUnreadable{e.api.(*chime.Client)}, EngineOptions{Concurrency: 2})
+	eng := NewEngine(ecUnreadable{e.api}, EngineOptions{Concurrency: 2})
 	p, err := eng.Plan(t.Context(), "rev", desired)
 	if err != nil {
 		t.Fatal(err)

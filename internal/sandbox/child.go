@@ -11,17 +11,19 @@ import (
 	"time"
 
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 // Child is the child process: it loads the spec of the request it reads
-// from in and writes the result to out, both as JSON, and returns the
-// process exit code. If the request sets a memory budget, it ends the
+// from in, its settings decoded by kinds (built from the arguments the
+// Loader gave), and writes the result to out, both as JSON, and returns
+// the process exit code. If the request sets a memory budget, it ends the
 // process with a code of its own as soon as its heap goes over it: only an
 // exit stops an evaluation in flight. So call Child only in a process of
 // its own, the one [Loader] starts. For the same reason it ends the process
 // when ctx ends (SIGTERM, which systemd sends to every process of the
 // unit): the evaluation would otherwise run on until the parent kills it.
-func Child(ctx context.Context, in io.Reader, out, errw io.Writer) int {
+func Child(ctx context.Context, in io.Reader, out, errw io.Writer, kinds []setting.Kind) int {
 	defer context.AfterFunc(ctx, func() {
 		fmt.Fprintln(errw, "spec evaluation stopped: the process is told to stop")
 		os.Exit(exitStopped)
@@ -36,7 +38,7 @@ func Child(ctx context.Context, in io.Reader, out, errw io.Writer) int {
 	if req.MemoryBytes > 0 {
 		go watchMemory(ctx, errw, req.MemoryBytes)
 	}
-	if err := json.NewEncoder(out).Encode(load(req)); err != nil {
+	if err := json.NewEncoder(out).Encode(load(req, kinds)); err != nil {
 		fmt.Fprintf(errw, "load spec: write response: %v\n", err)
 		return 1
 	}
@@ -44,8 +46,8 @@ func Child(ctx context.Context, in io.Reader, out, errw io.Writer) int {
 }
 
 // load runs schema.Load and puts its outcome in a response.
-func load(req request) response {
-	spec, err := schema.Load(req.Files, req.Options)
+func load(req request, kinds []setting.Kind) response {
+	spec, err := schema.Load(req.Files, schema.LoadOptions{DefaultRegion: req.DefaultRegion, Kinds: kinds})
 	var resp response
 	var inv *schema.InvalidError
 	switch {
@@ -54,7 +56,9 @@ func load(req request) response {
 	case err != nil:
 		resp.Err = err.Error()
 	default:
-		resp.Spec = spec
+		if resp.Spec, err = toWire(spec); err != nil {
+			resp.Err = "encode the spec: " + err.Error()
+		}
 	}
 	return resp
 }

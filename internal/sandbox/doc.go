@@ -5,9 +5,11 @@
 // or recursion would otherwise never finish evaluating, or take all the
 // daemon's memory with it, and one bad commit must not take the daemon
 // down. The parent ([Loader]) re-executes its own binary with the hidden
-// subcommand [Command], writes the files and load options to the child's
-// stdin as JSON, and reads the spec, or its diagnostics, from the child's
-// stdout as JSON. The parent kills a child that runs past its time bound;
+// subcommand [Command] and the flags of the kinds of setting (the child
+// builds the same kinds from them), writes the files and the default
+// region to the child's stdin as JSON, and reads the spec, or its
+// diagnostics, from the child's stdout as JSON: each setting's value as
+// its kind marshals it, read back by the parent's kind of the same name. The parent kills a child that runs past its time bound;
 // the child ([Child]) watches its own heap and exits with a code of its own
 // when it goes over its memory budget. Either way the revision is reported
 // as invalid, like any spec with an error, so nothing of it is applied.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 // Command is the hidden subcommand that runs [Child].
@@ -34,48 +35,40 @@ const waitDelay = time.Second
 // stderrLimit bounds how much of the child's stderr goes into an error.
 const stderrLimit = 4096
 
-type request struct {
-	Files       []schema.File      `json:"files"`
-	Options     schema.LoadOptions `json:"options"`
-	MemoryBytes uint64             `json:"memory_bytes"`
-}
-
-type response struct {
-	Spec     *schema.Spec        `json:"spec,omitempty"`
-	Errors   []schema.Diagnostic `json:"errors,omitempty"`
-	Warnings []schema.Diagnostic `json:"warnings,omitempty"`
-	Err      string              `json:"err,omitempty"`
-}
-
 // Loader loads specs in a child process.
 type Loader struct {
 	exe     string
+	args    []string
 	timeout time.Duration
 	memory  uint64
 }
 
 // New returns a Loader whose children may each run for timeout and use
-// memoryBytes of heap (0 for no memory bound).
-func New(timeout time.Duration, memoryBytes uint64) (*Loader, error) {
+// memoryBytes of heap (0 for no memory bound). args follow [Command] on
+// the child's command line: the flags the child builds its kinds of
+// setting with, which must be those of the kinds Load is given.
+func New(timeout time.Duration, memoryBytes uint64, args ...string) (*Loader, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("find own executable for spec evaluation: %w", err)
 	}
-	return &Loader{exe: exe, timeout: timeout, memory: memoryBytes}, nil
+	return &Loader{exe: exe, args: args, timeout: timeout, memory: memoryBytes}, nil
 }
 
-// Load evaluates files like schema.Load, in a bounded child process. A
-// revision that goes over a bound is a *schema.InvalidError. When ctx ends
-// first (the daemon stops), the child is killed at once and Load returns
-// ctx's error: the revision is neither valid nor invalid.
+// Load evaluates files like schema.Load, in a bounded child process; the
+// child decodes the settings with its own kinds, the parent reads their
+// values back with opts.Kinds. A revision that goes over a bound is a
+// *schema.InvalidError. When ctx ends first (the daemon stops), the child
+// is killed at once and Load returns ctx's error: the revision is neither
+// valid nor invalid.
 func (l *Loader) Load(ctx context.Context, files []schema.File, opts schema.LoadOptions) (*schema.Spec, error) {
-	req, err := json.Marshal(request{Files: files, Options: opts, MemoryBytes: l.memory})
+	req, err := json.Marshal(request{Files: files, DefaultRegion: opts.DefaultRegion, MemoryBytes: l.memory})
 	if err != nil {
 		return nil, fmt.Errorf("encode the spec evaluation's request: %w", err)
 	}
 	bound, cancel := context.WithTimeout(ctx, l.timeout)
 	defer cancel()
-	cmd := exec.CommandContext(bound, l.exe, Command)
+	cmd := exec.CommandContext(bound, l.exe, append([]string{Command}, l.args...)...)
 	cmd.Args[0] = childName
 	cmd.Stdin = bytes.NewReader(req)
 	// The child starts no process of its own, so its pipes close when it
@@ -94,11 +87,11 @@ func (l *Loader) Load(ctx context.Context, files []schema.File, opts schema.Load
 	case err != nil:
 		return nil, fmt.Errorf("evaluate the spec in a child process: %w: %s", err, bytes.TrimSpace(stderr.Bytes()))
 	}
-	return decode(out.Bytes())
+	return decode(out.Bytes(), opts.Kinds)
 }
 
 // decode turns the child's answer into what schema.Load would return.
-func decode(b []byte) (*schema.Spec, error) {
+func decode(b []byte, kinds []setting.Kind) (*schema.Spec, error) {
 	var resp response
 	if err := json.Unmarshal(b, &resp); err != nil {
 		return nil, fmt.Errorf("read the spec evaluation's answer: %w", err)
@@ -108,8 +101,10 @@ func decode(b []byte) (*schema.Spec, error) {
 		return nil, errors.New(resp.Err)
 	case len(resp.Errors) > 0:
 		return nil, &schema.InvalidError{Errors: resp.Errors, Warnings: resp.Warnings}
+	case resp.Spec == nil:
+		return nil, errors.New("read the spec evaluation's answer: no spec, no error")
 	}
-	return resp.Spec, nil
+	return fromWire(resp.Spec, kinds)
 }
 
 // bounded is the error of a revision that hit a bound: invalid, like any

@@ -14,16 +14,44 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 // TestMain lets a Loader run this test binary as its child: the child is
 // started with os.Args[0] set to childName.
 func TestMain(m *testing.M) {
 	if os.Args[0] == childName && len(os.Args) > 1 && os.Args[1] == Command {
-		os.Exit(Child(context.Background(), os.Stdin, os.Stdout, os.Stderr))
+		kinds, err := childKinds(os.Args[2:])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		os.Exit(Child(context.Background(), os.Stdin, os.Stdout, os.Stderr, kinds))
 	}
 	os.Exit(m.Run())
+}
+
+// childKinds builds the kinds of the test's child from its arguments, as
+// the reconciler's child does from its flags: origination, with the quota
+// of "--max-routes N" when given.
+func childKinds(args []string) ([]setting.Kind, error) {
+	var o origination.Options
+	if len(args) == 2 && args[0] == "--max-routes" {
+		n, err := strconv.Atoi(args[1])
+		if err != nil {
+			return nil, err
+		}
+		o.MaxRoutes = n
+	} else if len(args) > 0 {
+		return nil, fmt.Errorf("child: unexpected arguments %q", args)
+	}
+	k, err := origination.New(o)
+	if err != nil {
+		return nil, err
+	}
+	return []setting.Kind{k}, nil
 }
 
 // spec names vc-0000 and vc-0001; its protocol on line 4 is the one that
@@ -49,8 +77,15 @@ voiceConnectors: vc2: {id: "abcdef1ghij2klmno3pqr5", origination: disabled: len(
 var (
 	good = []schema.File{{Path: "a.cue", Data: []byte(spec)}}
 	bad  = []schema.File{{Path: "a.cue", Data: []byte(strings.Replace(spec, `"UDP"`, `"udp"`, 1))}}
-	opts = schema.LoadOptions{DefaultRegion: "us-east-1"}
+	opts = schema.LoadOptions{DefaultRegion: "us-east-1", Kinds: must(childKinds(nil))}
 )
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
 
 // TestSandbox: the child process gives what schema.Load gives, and a
 // revision that never finishes evaluating is stopped by the time or the
@@ -93,6 +128,37 @@ func TestSandbox(t *testing.T) {
 	}
 }
 
+// TestChildArgs: the child decodes with the kinds its arguments make, so
+// the daemon's --max-routes holds in the child too, and the parent reads
+// the values back with its own kinds.
+func TestChildArgs(t *testing.T) {
+	var routes []string
+	for i := range 12 {
+		routes = append(routes, fmt.Sprintf(`{host: "sbc%d.example.com", protocol: "UDP", priority: 1, weight: 1}`, i))
+	}
+	files := []schema.File{{Path: "a.cue", Data: []byte("package p\nvoiceConnectors: vc: {name: \"vc\", origination: routes: [" + strings.Join(routes, ", ") + "]}\n")}}
+	def, err := New(time.Minute, 1<<30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := def.Load(t.Context(), files, opts); err == nil || !strings.Contains(err.Error(), "12 routes") {
+		t.Errorf("12 routes, default quota: got %v, want them refused", err)
+	}
+	twenty, err := New(time.Minute, 1<<30, "--max-routes", "20")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := must(childKinds([]string{"--max-routes", "20"}))
+	got, err := twenty.Load(t.Context(), files, schema.LoadOptions{DefaultRegion: "us-east-1", Kinds: kinds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := got.Connectors[0].Setting(origination.Name)
+	if o, _ := d.Value.(*origination.Origination); !ok || d.Kind != kinds[0] || o == nil || len(o.Routes) != 12 {
+		t.Errorf("got %+v, want the 12 routes decoded by the parent's kind", d)
+	}
+}
+
 // TestChild runs the child's side of the protocol in this process, without
 // a memory budget (going over it would end the test binary).
 func TestChild(t *testing.T) {
@@ -110,7 +176,7 @@ func TestChild(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errw bytes.Buffer
-			code := Child(t.Context(), strings.NewReader(tt.in), &out, &errw)
+			code := Child(t.Context(), strings.NewReader(tt.in), &out, &errw, opts.Kinds)
 			if code != tt.wantCode || !strings.Contains(out.String(), tt.wantOut) || !strings.Contains(errw.String(), tt.wantErr) {
 				t.Errorf("got code %d, stdout %q, stderr %q; want %d, %q, %q", code, out.String(), errw.String(), tt.wantCode, tt.wantOut, tt.wantErr)
 			}
@@ -120,7 +186,7 @@ func TestChild(t *testing.T) {
 
 func encodeRequest(t *testing.T, files []schema.File) string {
 	t.Helper()
-	b, err := json.Marshal(request{Files: files, Options: opts})
+	b, err := json.Marshal(request{Files: files, DefaultRegion: opts.DefaultRegion})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,4 +306,13 @@ func children(t *testing.T, pid int) []int {
 		}
 	}
 	return out
+}
+
+// TestFromWire: a setting the parent has no kind for is an error, not a
+// connector silently without it.
+func TestFromWire(t *testing.T) {
+	w := &wireSpec{Connectors: []wireConnector{{Key: "vc", Name: "vc", Settings: []wireSetting{{Kind: "termination", Value: json.RawMessage(`{}`)}}}}}
+	if _, err := fromWire(w, opts.Kinds); err == nil || !strings.Contains(err.Error(), `vc: the spec evaluation answered setting "termination", which the daemon does not manage`) {
+		t.Errorf("got %v, want the unknown setting named", err)
+	}
 }

@@ -48,7 +48,7 @@ func BenchmarkLoad1000x10(b *testing.B) {
 func benchLoad(b *testing.B, files []File) {
 	b.ReportAllocs()
 	for b.Loop() {
-		spec, err := Load(files, LoadOptions{})
+		spec, err := Load(files, LoadOptions{Kinds: kinds(b, 0)})
 		if err != nil {
 			b.Fatal(err)
 		}

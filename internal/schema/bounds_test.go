@@ -57,7 +57,7 @@ func TestBoundaries(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			spec, err := Load(tt.files, LoadOptions{MaxRoutes: tt.maxRoutes})
+			spec, err := Load(tt.files, LoadOptions{Kinds: kinds(t, tt.maxRoutes)})
 			if tt.wantErr == "" {
 				if err != nil {
 					t.Fatalf("got %v, want a valid spec", err)
@@ -81,16 +81,8 @@ func TestBoundaries(t *testing.T) {
 	}
 }
 
-func TestMaxRoutesOption(t *testing.T) {
-	for _, n := range []int{-1, 21} {
-		if _, err := Load(spec1(routeN(1)...), LoadOptions{MaxRoutes: n}); err == nil || errors.As(err, new(*InvalidError)) {
-			t.Errorf("MaxRoutes %d: got %v, want an options error", n, err)
-		}
-	}
-}
-
 func TestNoFiles(t *testing.T) {
-	_, err := Load(nil, LoadOptions{})
+	_, err := Load(nil, LoadOptions{Kinds: kinds(t, 0)})
 	var inv *InvalidError
 	if !errors.As(err, &inv) || inv.Errors[0].Message != "no .cue files found" {
 		t.Errorf("got %v, want no .cue files found", err)

@@ -7,17 +7,18 @@ import (
 
 	"cuelang.org/go/cue"
 	cueerrors "cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/token"
 
-	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/setting"
+	"github.com/sipops/reconciler/internal/specdata"
 )
 
-// The fields each struct of the contract allows; anything else is an error,
-// as with CUE's closed definitions in schema.cue.
+// The fields of the spec and of a connector; a connector's settings add
+// theirs. Anything else is an error, as with CUE's closed definitions in
+// schema.cue.
 var (
-	specFields        = []string{"voiceConnectors"}
-	connectorFields   = []string{"id", "name", "region", "origination"}
-	originationFields = []string{"routes", "disabled", "absent"}
-	routeFields       = []string{"host", "port", "protocol", "priority", "weight"}
+	specFields      = []string{"voiceConnectors"}
+	connectorFields = []string{"id", "name", "region"}
 )
 
 // spec walks the root of the evaluated spec, one connector at a time, so that
@@ -62,22 +63,21 @@ func (d *decoder) connectors(vcs cue.Value) {
 	seen := identities{}
 	for it.Next() {
 		key, v := labelOf(it.Selector()), it.Value()
-		n := node{src: v, key: key}
 		if v.Err() != nil {
 			continue // reported by the evaluation
 		}
 		data, err := decodeJSON(v)
 		if err != nil {
-			d.incomplete(n, v)
+			d.incomplete(v, key)
 			continue
 		}
-		n.val = data
-		c, ok := d.connector(key, n)
+		n := specdata.NewNode(source{d: d, src: v}, key, data)
+		c, ok := d.connector(key, n, v.Pos())
 		if !ok {
 			continue
 		}
 		if prev, dup := seen.add(c); dup {
-			d.errorf(n, "the same voice connector (%s) is already declared as %q at %s", c.Ref(), prev.Key, prev.Pos)
+			n.Errorf("the same voice connector (%s) is already declared as %q at %s", c.Ref(), prev.Key, prev.Pos)
 			continue
 		}
 		d.out = append(d.out, c)
@@ -86,96 +86,111 @@ func (d *decoder) connectors(vcs cue.Value) {
 
 // incomplete reports the values of a connector that are not concrete, which
 // is the only reason a connector without errors cannot be exported.
-func (d *decoder) incomplete(n node, v cue.Value) {
+func (d *decoder) incomplete(v cue.Value, key string) {
 	err := v.Validate(cue.Concrete(true))
 	for _, e := range cueerrors.Errors(err) {
 		format, args := e.Msg()
 		d.errs = append(d.errs, cueDiag(e, fmt.Sprintf("%s: %s: give a concrete value", where(e.Path()), fmt.Sprintf(format, args...))))
 	}
 	if err == nil {
-		d.errs = append(d.errs, diagAt(n.pos(), n.where()+": cannot be exported as data"))
+		d.errs = append(d.errs, diagAt(v.Pos(), fmt.Sprintf("%q: cannot be exported as data", key)))
 	}
 }
 
 // connector decodes one entry of voiceConnectors. ok is false when it has an error.
-func (d *decoder) connector(key string, n node) (DesiredConnector, bool) {
+func (d *decoder) connector(key string, n specdata.Node, pos token.Pos) (DesiredConnector, bool) {
 	before := len(d.errs)
-	c := DesiredConnector{Key: key, Pos: diagAt(n.pos(), "").location()}
-	o, ok := d.object(n, connectorFields)
+	c := DesiredConnector{Key: key, Pos: diagAt(pos, "").location()}
+	fields := slices.Clone(connectorFields)
+	for _, k := range d.opts.Kinds {
+		fields = append(fields, k.Name())
+	}
+	o, ok := n.Object(fields)
 	if !ok {
 		return c, false
 	}
-	id, idNode, hasID := d.str(o, "id")
-	name, nameNode, hasName := d.str(o, "name")
-	_, idGiven := o.fields["id"]
-	_, nameGiven := o.fields["name"]
+	id, idNode, hasID := o.Str("id")
+	name, nameNode, hasName := o.Str("name")
 	switch {
-	case idGiven && nameGiven:
-		d.errorf(n, "give either id or name, not both")
-	case !idGiven && !nameGiven:
-		d.errorf(n, "id or name is required")
+	case o.Has("id") && o.Has("name"):
+		n.Errorf("give either id or name, not both")
+	case !o.Has("id") && !o.Has("name"):
+		n.Errorf("id or name is required")
 	case hasID && !validID(id):
-		d.errorf(idNode, "id %q is not a Voice Connector ID (21-22 lower-case letters and digits, or a UUID)", id)
+		idNode.Errorf("id %q is not a Voice Connector ID (21-22 lower-case letters and digits, or a UUID)", id)
 	case hasName && !validName(name):
-		d.errorf(nameNode, "name %q is not a Voice Connector name (1-256 letters, digits, spaces, '_', '.', '-')", name)
+		nameNode.Errorf("name %q is not a Voice Connector name (1-256 letters, digits, spaces, '_', '.', '-')", name)
 	}
 	c.ID, c.Name = id, name
 	c.Region = d.opts.DefaultRegion
-	if r, rn, ok := d.str(o, "region"); ok {
+	if r, rn, ok := o.Str("region"); ok {
 		if !validRegion(r) {
-			d.errorf(rn, "region %q is not a Chime SDK Voice region (%s)", r, strings.Join(regions, ", "))
+			rn.Errorf("region %q is not a Chime SDK Voice region (%s)", r, strings.Join(regions, ", "))
 		}
 		c.Region = r
 	}
-	if d.required(o, "origination") {
-		c.Absent, c.Origination = d.origination(o.fields["origination"])
-	}
+	c.Settings = d.settings(o)
 	return c, len(d.errs) == before
 }
 
-func (d *decoder) origination(n node) (absent bool, out *origination.Origination) {
-	n = n.named()
-	o, ok := d.object(n, originationFields)
-	if !ok {
-		return false, nil
-	}
-	disabled, hasDisabled, dn := d.bool(o, "disabled")
-	absent, hasAbsent, an := d.bool(o, "absent")
-	routes, count, hasRoutes := d.routes(o)
-	_, routesGiven := o.fields["routes"]
-	_, disabledGiven := o.fields["disabled"]
-	switch {
-	case hasAbsent && !absent:
-		d.errorf(an, "absent can only be true (leave it out to manage the origination)")
-	case hasAbsent && (routesGiven || disabledGiven):
-		d.errorf(an, "absent: true removes the origination and cannot be combined with routes or disabled")
-	case hasAbsent:
-		return true, nil
-	case hasRoutes && count == 0 && !(hasDisabled && disabled):
-		d.errorf(o.fields["routes"], "routes is empty: give at least one route, or disabled: true")
-	case !routesGiven && !disabledGiven:
-		d.errorf(n, "give routes (at least one), or disabled: true, or absent: true")
-	case !routesGiven && hasDisabled && !disabled:
-		d.errorf(dn, "disabled: false without routes sends calls nowhere: give at least one route")
-	}
-	return false, &origination.Origination{Routes: routes, Disabled: disabled}
-}
-
-// pathString renders a CUE error path as the loader's messages do:
-// origination.routes[0].priority.
-func pathString(p []string) string {
-	var b strings.Builder
-	for i, s := range p {
-		switch {
-		case s != "" && strings.Trim(s, "0123456789") == "":
-			b.WriteString("[" + s + "]")
-		case i > 0:
-			b.WriteString("." + s)
-		default:
-			b.WriteString(s)
+// settings decodes the block of each setting the connector names, in the
+// order of the kinds; a connector must name at least one.
+func (d *decoder) settings(o specdata.Object) []setting.Desired {
+	var out []setting.Desired
+	for _, k := range d.opts.Kinds {
+		if f, ok := o.Fields[k.Name()]; ok {
+			out = append(out, d.setting(k, f.Named()))
 		}
 	}
-	return b.String()
+	if len(out) > 0 {
+		return out
+	}
+	if len(d.opts.Kinds) == 1 {
+		o.Errorf("%s is required", d.opts.Kinds[0].Name())
+		return nil
+	}
+	names := make([]string, len(d.opts.Kinds))
+	for i, k := range d.opts.Kinds {
+		names[i] = k.Name()
+	}
+	o.Errorf("give at least one of %s", strings.Join(names, ", "))
+	return nil
+}
+
+// setting decodes one setting's block: absent: true alone deletes the
+// setting; anything else is the kind's to decode.
+func (d *decoder) setting(k setting.Kind, n specdata.Node) setting.Desired {
+	want := setting.Desired{Kind: k}
+	o, ok := n.Object(append(slices.Clone(k.Fields()), "absent"))
+	if !ok {
+		return want
+	}
+	absent, hasAbsent, an := o.Bool("absent")
+	if !o.Has("absent") {
+		want.Value = k.Decode(o)
+		return want
+	}
+	rest := o
+	rest.Fields = map[string]specdata.Node{}
+	for name, f := range o.Fields {
+		if name != "absent" {
+			rest.Fields[name] = f
+		}
+	}
+	switch {
+	case !hasAbsent: // not a boolean: reported
+	case !absent:
+		an.Errorf("absent can only be true (leave it out to manage the %s)", k.Name())
+	case len(rest.Fields) > 0:
+		an.Errorf("absent: true removes the %s and cannot be combined with %s", k.Name(), strings.Join(k.Fields(), " or "))
+	default:
+		want.Absent = true
+		return want
+	}
+	if len(rest.Fields) > 0 {
+		k.Decode(rest) // for the errors of the rest too
+	}
+	return want
 }
 
 // labelOf is a field's name as written: unquoted for a string label, as

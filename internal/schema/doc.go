@@ -1,7 +1,12 @@
 // Package schema turns a directory of CUE files into a validated, defaulted
-// Spec: the desired origination of every Voice Connector it names.
+// Spec: for every Voice Connector it names, how to find it and what each
+// of its settings must be. The connector's own fields (id, name, region)
+// are the loader's; the block of each setting (origination: ...) is its
+// kind's to decode (setting.Kind), on the plain data of package specdata,
+// with the loader locating every problem.
 //
-// The contract is schema.cue (embedded). The loader evaluates the operator's
+// The contract is schema.cue (embedded) with each setting's definitions
+// (CUE). The loader evaluates the operator's
 // CUE as one package, so definitions, comprehensions and defaults work as in
 // any CUE, then walks the result in Go and checks every field and rule of the
 // contract itself. Walking in Go rather than unifying with the schema has two
@@ -26,8 +31,5 @@ package schema
 
 import _ "embed"
 
-// CUE is the text of the schema, for operators who want to vet specs with the
-// cue tool and for the consistency test.
-//
 //go:embed schema.cue
-var CUE string
+var baseCUE string

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/txtar"
+	"github.com/sipops/reconciler/internal/origination"
 )
 
 // FuzzLoad feeds arbitrary CUE to the loader. It must never panic, and must
@@ -24,8 +25,9 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	}
+	ks := kinds(f, 0)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		spec, err := Load([]File{{Path: "fuzz.cue", Data: data}}, LoadOptions{})
+		spec, err := Load([]File{{Path: "fuzz.cue", Data: data}}, LoadOptions{Kinds: ks})
 		var inv *InvalidError
 		switch {
 		case err != nil && !errors.As(err, &inv):
@@ -47,16 +49,18 @@ func FuzzLoad(f *testing.F) {
 func checkContract(t *testing.T, spec *Spec) {
 	t.Helper()
 	for _, c := range spec.Connectors {
-		if (c.ID == "") == (c.Name == "") || c.Absent != (c.Origination == nil) {
+		d, ok := c.Setting(origination.Name)
+		if (c.ID == "") == (c.Name == "") || !ok || d.Absent != (d.Value == nil) {
 			t.Fatalf("connector breaks the contract: %+v", c)
 		}
-		if c.Origination == nil {
+		if d.Absent {
 			continue
 		}
-		if len(c.Origination.Routes) == 0 && !c.Origination.Disabled || len(c.Origination.Routes) > DefaultMaxRoutes {
-			t.Fatalf("%s: %d routes, disabled %v", c.Key, len(c.Origination.Routes), c.Origination.Disabled)
+		o := d.Value.(*origination.Origination)
+		if len(o.Routes) == 0 && !o.Disabled || len(o.Routes) > origination.DefaultMaxRoutes {
+			t.Fatalf("%s: %d routes, disabled %v", c.Key, len(o.Routes), o.Disabled)
 		}
-		for _, r := range c.Origination.Routes {
+		for _, r := range o.Routes {
 			if r.Port < 1 || r.Port > 65535 || r.Priority < 1 || r.Priority > 100 || r.Weight < 1 || r.Weight > 100 ||
 				(r.Protocol != "TCP" && r.Protocol != "UDP") || r.Host == "" {
 				t.Fatalf("%s: route breaks the contract: %+v", c.Key, r)

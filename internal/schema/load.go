@@ -2,6 +2,7 @@ package schema
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -15,6 +16,8 @@ import (
 	cueerrors "cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
+	"github.com/sipops/reconciler/internal/setting"
+	"github.com/sipops/reconciler/internal/specdata"
 )
 
 // File is one spec file. Path is relative to the spec directory and is what
@@ -24,22 +27,16 @@ type File struct {
 	Data []byte
 }
 
-// LoadOptions tune the rules that depend on the account or the command line.
+// LoadOptions say what a spec may hold.
 type LoadOptions struct {
 	// DefaultRegion is given to connectors without a region. Empty leaves
 	// their Region empty for the caller to fill from the AWS configuration.
 	DefaultRegion string
-	// MaxRoutes is the routes-per-connector quota, 1..20; 0 means 10, the
-	// service's default quota.
-	MaxRoutes int
+	// Kinds are the settings a connector may name, each with its block;
+	// at least one. The kinds' own options (origination's --max-routes)
+	// are theirs.
+	Kinds []setting.Kind
 }
-
-// Route-count limits: the API accepts at most 20 routes, the default account
-// quota is 10.
-const (
-	DefaultMaxRoutes = 10
-	APIMaxRoutes     = 20
-)
 
 // InvalidError is returned for a spec with at least one error. It carries
 // every error found, and the warnings, sorted by position.
@@ -59,11 +56,8 @@ func (e *InvalidError) Error() string {
 // Load evaluates files as one CUE package and checks them against the
 // contract. It returns either a Spec or an *InvalidError, never both.
 func Load(files []File, opts LoadOptions) (*Spec, error) {
-	if opts.MaxRoutes == 0 {
-		opts.MaxRoutes = DefaultMaxRoutes
-	}
-	if opts.MaxRoutes < 1 || opts.MaxRoutes > APIMaxRoutes {
-		return nil, fmt.Errorf("max routes %d out of range 1..%d", opts.MaxRoutes, APIMaxRoutes)
+	if len(opts.Kinds) == 0 {
+		return nil, errors.New("load spec: no setting to manage")
 	}
 	if len(files) == 0 {
 		return nil, &InvalidError{Errors: []Diagnostic{{Message: "no .cue files found"}}}
@@ -188,11 +182,11 @@ func sortDiags(ds []Diagnostic) []Diagnostic {
 // "sbc-east": origination.routes[0].priority.
 func where(p []string) string {
 	if len(p) < 2 || p[0] != "voiceConnectors" {
-		return pathString(p)
+		return specdata.PathString(p)
 	}
 	w := fmt.Sprintf("%q", p[1])
 	if len(p) > 2 {
-		w += ": " + pathString(p[2:])
+		w += ": " + specdata.PathString(p[2:])
 	}
 	return w
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/txtar"
+	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 var update = flag.Bool("update", false, "rewrite the want sections of testdata/*/*.txtar")
@@ -51,16 +53,17 @@ func TestGolden(t *testing.T) {
 }
 
 func caseInput(t *testing.T, ar *txtar.Archive) ([]File, LoadOptions) {
-	opts := LoadOptions{DefaultRegion: "us-east-1"}
+	maxRoutes := 0
 	for _, f := range strings.Fields(string(ar.Comment)) {
 		if v, ok := strings.CutPrefix(f, "max-routes="); ok {
 			n, err := strconv.Atoi(v)
 			if err != nil {
 				t.Fatal(err)
 			}
-			opts.MaxRoutes = n
+			maxRoutes = n
 		}
 	}
+	opts := LoadOptions{DefaultRegion: "us-east-1", Kinds: kinds(t, maxRoutes)}
 	var files []File
 	for _, f := range ar.Files {
 		if f.Name != "want" {
@@ -97,6 +100,17 @@ func render(s *Spec, err error) string {
 		b.WriteString("warning: " + d.String() + "\n")
 	}
 	return b.String()
+}
+
+// kinds are the settings a spec may name: origination, with routes up to
+// maxRoutes (0: the default).
+func kinds(t testing.TB, maxRoutes int) []setting.Kind {
+	t.Helper()
+	k, err := origination.New(origination.Options{MaxRoutes: maxRoutes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []setting.Kind{k}
 }
 
 func wantOf(ar *txtar.Archive) string {

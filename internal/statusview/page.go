@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/sipops/reconciler/internal/daemon"
-	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 //go:embed page.html
@@ -20,20 +20,23 @@ var pageHTML string
 // Handler serves the page for the overview returned by status.
 type Handler struct {
 	status  func() daemon.Overview
+	kinds   []setting.Kind
 	tmpl    *template.Template
 	refresh time.Duration
 	now     func() time.Time
 }
 
-// New returns the page handler. refresh is how often the page reloads itself.
-func New(status func() daemon.Overview, refresh time.Duration) *Handler {
-	h := &Handler{status: status, refresh: refresh, now: time.Now}
+// New returns the page handler. refresh is how often the page reloads
+// itself; kinds are the managed settings, one column each, in this order.
+func New(status func() daemon.Overview, refresh time.Duration, kinds []setting.Kind) *Handler {
+	h := &Handler{status: status, kinds: kinds, refresh: refresh, now: time.Now}
 	h.tmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 		"ago":    h.ago,
 		"since":  h.since,
 		"short":  short,
-		"shares": shares,
-		"routes": func(o *origination.Origination) string { return o.String() },
+		"format": setting.Format,
+		"cell":   cell,
+		"wants":  func(c daemon.ConnectorStatus) string { return differing(c, desired, len(h.kinds) > 1) },
 		"count":  func(c map[daemon.ConnectorState]int, s string) int { return c[daemon.ConnectorState(s)] },
 		// standby: leader election is on and this daemon does not lead.
 		"standby": func(e *daemon.ElectionStatus) bool { return e != nil && !e.Leading },
@@ -59,7 +62,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	data := struct {
 		daemon.Overview
 		Refresh int
-	}{o, int(h.refresh.Seconds())}
+		Kinds   []setting.Kind
+		// Named: the page names the setting of a change, there being more
+		// than one.
+		Named bool
+	}{o, int(h.refresh.Seconds()), h.kinds, len(h.kinds) > 1}
 	if err := h.tmpl.Execute(w, data); err != nil {
 		http.Error(w, "render status page: "+err.Error(), http.StatusInternalServerError)
 	}
@@ -98,29 +105,12 @@ func short(rev string) string {
 	return rev[:min(len(rev), 12)]
 }
 
-// RouteShare is one route and its share of its priority tier's calls.
-type RouteShare struct {
-	Route   origination.Route
-	Percent float64
-}
-
-// shares lists the routes of o with each one's share of its tier's calls;
-// a disabled origination carries none.
-func shares(o *origination.Origination) []RouteShare {
-	if o == nil {
-		return nil
+// cell is the cell of kind k in the row of c: the kind's rendering of the
+// live value, if c's spec names the setting.
+func cell(k setting.Kind, c daemon.ConnectorStatus) template.HTML {
+	st, ok := c.Setting(k.Name())
+	if !ok {
+		return `<span class="muted">not in the spec</span>`
 	}
-	o = o.Clone().Normalize()
-	total := map[int]int{}
-	for _, r := range o.Routes {
-		total[r.Priority] += r.Weight
-	}
-	out := make([]RouteShare, len(o.Routes))
-	for i, r := range o.Routes {
-		out[i] = RouteShare{Route: r}
-		if !o.Disabled && total[r.Priority] > 0 {
-			out[i].Percent = 100 * float64(r.Weight) / float64(total[r.Priority])
-		}
-	}
-	return out
+	return k.Cell(st.Live)
 }

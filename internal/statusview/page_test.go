@@ -1,6 +1,7 @@
 package statusview
 
 import (
+	"html/template"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,11 +15,34 @@ import (
 	"github.com/sipops/reconciler/internal/diff"
 	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/setting"
 	"github.com/sipops/reconciler/internal/statusview/pagetest"
 	"github.com/sipops/reconciler/internal/suspension"
 )
 
 var now = time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
+
+// kinds are the settings of the page: origination, with its defaults.
+var kinds = func() []setting.Kind {
+	k, err := origination.New(origination.Options{})
+	if err != nil {
+		panic(err)
+	}
+	return []setting.Kind{k}
+}()
+
+// withOrigination is the settings of a connector whose spec asks desired
+// of origination, and whose live origination is live.
+func withOrigination(desired, live *origination.Origination, differs bool) []daemon.SettingStatus {
+	s := daemon.SettingStatus{Kind: kinds[0], Differs: differs}
+	if desired != nil {
+		s.Desired = desired
+	}
+	if live != nil {
+		s.Live = live
+	}
+	return []daemon.SettingStatus{s}
+}
 
 // injected is an error text a hostile or careless upstream could produce;
 // the page must show it as text, never run it.
@@ -34,21 +58,21 @@ func overview() daemon.Overview {
 	}}
 	retry := now.Add(30 * time.Second)
 	change := daemon.AppliedChange{Time: now.Add(-2 * time.Minute), Revision: "sha256:0123456789abcdef0123", Trigger: "revision",
-		Key: "east", ID: "abcdef0123456789", Action: diff.Put, After: live}
+		Key: "east", ID: "abcdef0123456789", Setting: origination.Name, Action: setting.Put, After: live}
 	return daemon.Overview{
 		Source:      "git https://git.example.com/voice/specs.git",
 		SourceError: "fetch https://git.example.com/voice/specs.git: connection refused",
 		LastGood:    &daemon.Revision{ID: "sha256:0123456789abcdef0123", Accepted: now.Add(-2 * time.Minute)},
 		Current:     &daemon.Revision{ID: "fedcba9876543210fedc"},
 		Invalid:     []schema.Diagnostic{{File: "origination.cue", Line: 4, Column: 12, Message: `protocol: "udp" is not "TCP" or "UDP"`}},
-		Held:        []diff.Violation{{Kind: diff.TrafficLoss, Keys: []string{"east"}, Message: "east would lose every route (--allow-traffic-loss)"}},
+		Held:        []diff.Violation{{Kind: setting.TrafficLoss, Keys: []string{"east"}, Message: "east would lose every route (--allow-traffic-loss)"}},
 		Ready:       true,
 		LastSync:    now.Add(-5 * time.Second),
 		LastSuccess: now.Add(-5 * time.Second),
 		Drift:       "correct",
 		Connectors: []daemon.ConnectorStatus{
-			{Key: "east", ID: "abcdef0123456789", Name: "vc-east", Region: "us-east-1", State: daemon.StateInSync, Desired: live, Live: live, LastChange: &change},
-			{Key: "west", Name: "vc-west", Region: "us-west-2", State: daemon.StateFailed, Error: injected, NextRetry: &retry, Failures: 2},
+			{Key: "east", ID: "abcdef0123456789", Name: "vc-east", Region: "us-east-1", State: daemon.StateInSync, Settings: withOrigination(live, live, false), LastChange: &change},
+			{Key: "west", Name: "vc-west", Region: "us-west-2", State: daemon.StateFailed, Settings: withOrigination(live, nil, false), Error: injected, NextRetry: &retry, Failures: 2},
 		},
 		Changes: []daemon.AppliedChange{change},
 		Counts:  map[daemon.ConnectorState]int{daemon.StateInSync: 1, daemon.StateDrifted: 0, daemon.StateFailed: 1, daemon.StatePending: 0},
@@ -57,7 +81,7 @@ func overview() daemon.Overview {
 
 func serve(t *testing.T, path string) *http.Response {
 	t.Helper()
-	h := New(overview, 10*time.Second)
+	h := New(overview, 10*time.Second, kinds)
 	h.now = func() time.Time { return now }
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
@@ -190,12 +214,13 @@ func TestPageSuspended(t *testing.T) {
 	dr := &origination.Origination{Routes: []origination.Route{{Host: "dr.example.com", Port: 5060, Protocol: "UDP", Priority: 1, Weight: 100}}}
 	s := suspension.Suspension{Key: "north", Reason: "INC-4242 " + injected, By: by, Since: now.Add(-time.Hour)}
 	o.Suspensions = []suspension.Suspension{s, {Key: "old", By: suspension.Operator{User: "bob"}, Since: now.Add(-50 * time.Hour)}}
+	want, _ := o.Connectors[0].Settings[0].Desired.(*origination.Origination)
 	o.Connectors = append(o.Connectors, daemon.ConnectorStatus{Key: "north", Region: "us-east-1", State: daemon.StateSuspended,
-		Desired: o.Connectors[0].Desired, Live: dr, Suspension: &s, Differs: true})
+		Settings: withOrigination(want, dr, true), Suspension: &s, Differs: true})
 	o.Counts[daemon.StateSuspended] = 1
 	o.Changes = append(o.Changes, daemon.AppliedChange{Time: now.Add(-time.Hour), Trigger: daemon.TriggerSuspend, Key: "north",
-		Action: diff.Noop, By: &by, Reason: s.Reason})
-	h := New(func() daemon.Overview { return o }, 10*time.Second)
+		Action: setting.Noop, By: &by, Reason: s.Reason})
+	h := New(func() daemon.Overview { return o }, 10*time.Second, kinds)
 	h.now = func() time.Time { return now }
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
@@ -284,7 +309,7 @@ func TestPageElection(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			o := overview()
 			o.Election, o.Validated = &tc.election, &daemon.Revision{ID: "sha256:76543210fedcba9876"}
-			h := New(func() daemon.Overview { return o }, 10*time.Second)
+			h := New(func() daemon.Overview { return o }, 10*time.Second, kinds)
 			h.now = func() time.Time { return now }
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
@@ -308,5 +333,56 @@ func TestPageElection(t *testing.T) {
 	raw, _ := page(t)
 	if strings.Contains(raw, "election") {
 		t.Error("the page mentions leader election without it")
+	}
+}
+
+// termination is a second kind of setting for the page, as the next
+// managed setting will be: a name, a column and a cell.
+type termination struct{ setting.Kind }
+
+func (termination) Name() string   { return "termination" }
+func (termination) Column() string { return "allowed CIDRs" }
+func (termination) Cell(live setting.Value) template.HTML {
+	return template.HTML("<code>" + template.HTMLEscapeString(setting.Format(live)) + "</code>")
+}
+
+// cidrs is a value of termination.
+type cidrs string
+
+func (c cidrs) Equal(v setting.Value) bool { return v == setting.Value(c) }
+func (c cidrs) String() string             { return string(c) }
+
+// TestPageSettings: every kind has its column, in the order of kinds; a
+// connector whose spec does not name a setting says so in its cell; with
+// more than one kind the page names the setting of a difference and of a
+// change.
+func TestPageSettings(t *testing.T) {
+	o := overview()
+	term := daemon.SettingStatus{Kind: termination{}, Desired: cidrs("10.0.0.0/24"), Live: cidrs("10.9.9.0/24"), Differs: true}
+	o.Connectors[0].Settings = append(o.Connectors[0].Settings, term)
+	o.Connectors[0].Differs = true
+	h := New(func() daemon.Overview { return o }, 10*time.Second, append(slices.Clip(kinds), termination{}))
+	h.now = func() time.Time { return now }
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	doc := pagetest.Parse(t, rec.Body.Bytes())
+	var header []string
+	for _, th := range doc.With("table", "id", "connectors")[0].All("tr")[0].All("th") {
+		header = append(header, th.Content())
+	}
+	if want := []string{"connector", "state", "live routes and share of calls", "allowed CIDRs", "last change"}; !slices.Equal(header, want) {
+		t.Errorf("columns: got %q, want %q", header, want)
+	}
+	east := doc.With("tr.connector", "data-key", "east")[0].Content()
+	for _, want := range []string{"live differs from the spec, which wants termination 10.0.0.0/24", "10.9.9.0/24", "sbc1.example.com", "put origination on revision"} {
+		if !strings.Contains(east, want) {
+			t.Errorf("east shows %q, want it to contain %q", east, want)
+		}
+	}
+	if west := doc.With("tr.connector", "data-key", "west")[0].Content(); !strings.Contains(west, "no origination not in the spec") {
+		t.Errorf("west shows %q, want its termination cell to say it is not in the spec", west)
+	}
+	if text := doc.With("table", "id", "changes")[0].Content(); !strings.Contains(text, "revision put origination none → sbc1.example.com") {
+		t.Errorf("change log shows %q, want the setting of the change named", text)
 	}
 }

@@ -91,17 +91,17 @@ func writeSuspensions(w io.Writer, o daemon.Overview, now time.Time) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  CONNECTOR\tFOR\tBY\tREASON\tLIVE")
 	for _, s := range o.Suspensions {
-		live := "as the spec says"
+		shown := "as the spec says"
 		c, managed := state[s.Key]
 		switch {
 		case !managed:
-			live = "not in the spec in force"
+			shown = "not in the spec in force"
 		case c.Error != "":
-			live = "unknown: " + c.Error
+			shown = "unknown: " + c.Error
 		case c.Differs:
-			live = "differs from the spec: " + c.Live.String()
+			shown = "differs from the spec: " + differing(c, live, false)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", s.Key, Age(now, s.Since), s.By, cmp.Or(s.Reason, "-"), live)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", s.Key, Age(now, s.Since), s.By, cmp.Or(s.Reason, "-"), shown)
 	}
 	tw.Flush()
 }

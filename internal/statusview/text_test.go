@@ -2,6 +2,7 @@ package statusview
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,7 +25,7 @@ func TestWriteStatus(t *testing.T) {
 		LastSync: now.Add(-10 * time.Second), LastSuccess: now.Add(-10 * time.Second),
 		Counts: map[daemon.ConnectorState]int{daemon.StateInSync: 7, daemon.StateFailed: 1, daemon.StateSuspended: 2},
 		Connectors: []daemon.ConnectorStatus{
-			{Key: "sbc-east", State: daemon.StateSuspended, Live: dr, Differs: true, Suspension: &s},
+			{Key: "sbc-east", State: daemon.StateSuspended, Settings: withOrigination(nil, dr, true), Differs: true, Suspension: &s},
 			{Key: "sbc-west", State: daemon.StateFailed, Error: "put origination: AccessDenied", NextRetry: &retry},
 		},
 		Suspensions: []suspension.Suspension{s, {Key: "old", By: suspension.Operator{User: "bob"}, Since: now.Add(-50 * time.Hour)}},
@@ -50,5 +51,25 @@ Failed:
 `
 	if got := b.String(); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestWriteStatusSettings: a suspended connector with more than one
+// setting names the ones whose live value differs.
+func TestWriteStatusSettings(t *testing.T) {
+	now := time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
+	dr := &origination.Origination{Routes: []origination.Route{{Host: "dr.example.com", Port: 5060, Protocol: "UDP", Priority: 1, Weight: 100}}}
+	s := suspension.Suspension{Key: "sbc-east", By: suspension.Operator{User: "bob"}, Since: now.Add(-time.Minute)}
+	settings := append(withOrigination(dr, dr, false), daemon.SettingStatus{Kind: termination{}, Desired: cidrs("10.0.0.0/24"), Live: cidrs("10.9.9.0/24"), Differs: true})
+	o := daemon.Overview{
+		Connectors:  []daemon.ConnectorStatus{{Key: "sbc-east", State: daemon.StateSuspended, Settings: settings, Differs: true, Suspension: &s}},
+		Suspensions: []suspension.Suspension{s},
+	}
+	var b bytes.Buffer
+	if err := WriteText(&b, o, now); err != nil {
+		t.Fatal(err)
+	}
+	if want := "sbc-east   1m   bob  -       differs from the spec: termination 10.9.9.0/24\n"; !strings.Contains(b.String(), want) {
+		t.Errorf("got:\n%s\nwant a line %q", b.String(), want)
 	}
 }

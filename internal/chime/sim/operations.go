@@ -56,6 +56,15 @@ func (op operation) String() string {
 	return "UnknownOperation"
 }
 
+// Operations lists the operations the simulator serves, by name.
+func Operations() []string {
+	var out []string
+	for op := opUnknown + 1; op < numOperations; op++ {
+		out = append(out, op.String())
+	}
+	return out
+}
+
 // allows reports whether the service model lists exc among op's errors.
 // Answering an unlisted error would make older SDKs return an untyped error.
 func (op operation) allows(exc exception) bool {

@@ -1,10 +1,8 @@
-package diff
+package origination
 
 import (
 	"maps"
 	"slices"
-
-	"github.com/sipops/reconciler/internal/origination"
 )
 
 // Tier is the traffic effect of a change on one priority tier: the routes
@@ -17,7 +15,7 @@ type Tier struct {
 
 // Share is one route's part of its tier's calls before and after.
 type Share struct {
-	Key           origination.Key
+	Key           Key
 	Before, After Portion
 }
 
@@ -41,11 +39,11 @@ func (p Portion) Same(q Portion) bool {
 	return p.Weight*max(q.Total, 1) == q.Weight*max(p.Total, 1)
 }
 
-// Traffic returns, in priority order (1 first), the tiers where some route's
-// share of calls changes. A disabled or absent origination carries 0% on
-// every route.
-func (c Change) Traffic() []Tier {
-	before, after := tierWeights(c.Before), tierWeights(c.After)
+// Traffic returns, in priority order (1 first), the tiers where some
+// route's share of calls changes from b to a. A disabled or absent
+// origination carries 0% on every route.
+func Traffic(b, a *Origination) []Tier {
+	before, after := tierWeights(b), tierWeights(a)
 	prios := slices.Sorted(maps.Keys(before))
 	for p := range after {
 		if _, ok := before[p]; !ok {
@@ -62,7 +60,7 @@ func (c Change) Traffic() []Tier {
 	return out
 }
 
-func tier(prio int, before, after map[origination.Key]int) (Tier, bool) {
+func tier(prio int, before, after map[Key]int) (Tier, bool) {
 	t := Tier{Priority: prio}
 	bt, at := total(before), total(after)
 	changed := false
@@ -78,21 +76,21 @@ func tier(prio int, before, after map[origination.Key]int) (Tier, bool) {
 
 // tierWeights maps priority to the weight of each route key at that
 // priority. Disabled or absent originations carry nothing.
-func tierWeights(o *origination.Origination) map[int]map[origination.Key]int {
-	m := map[int]map[origination.Key]int{}
+func tierWeights(o *Origination) map[int]map[Key]int {
+	m := map[int]map[Key]int{}
 	if o == nil || o.Disabled {
 		return m
 	}
 	for _, r := range o.Clone().Normalize().Routes {
 		if m[r.Priority] == nil {
-			m[r.Priority] = map[origination.Key]int{}
+			m[r.Priority] = map[Key]int{}
 		}
 		m[r.Priority][r.Key()] += r.Weight
 	}
 	return m
 }
 
-func total(weights map[origination.Key]int) int {
+func total(weights map[Key]int) int {
 	n := 0
 	for _, w := range weights {
 		n += w

@@ -1,17 +1,17 @@
-package diff
+package origination
 
 import (
 	"fmt"
 	"slices"
 	"testing"
 
-	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
-// shareLines renders c's traffic effect one share per line.
-func shareLines(c Change) []string {
+// shareLines renders ch's traffic effect one share per line.
+func shareLines(ch setting.Change) []string {
 	var out []string
-	for _, t := range c.Traffic() {
+	for _, t := range Traffic(changeOf(ch)) {
 		for _, s := range t.Shares {
 			out = append(out, fmt.Sprintf("p%d %s %s → %s", t.Priority, s.Key.Host, percent(s.Before), percent(s.After)))
 		}
@@ -23,7 +23,7 @@ func TestTraffic(t *testing.T) {
 	a, b, c := udp("a", 1, 50), udp("b", 1, 50), udp("c", 1, 50)
 	tests := []struct {
 		name          string
-		before, after *origination.Origination
+		before, after *Origination
 		want          []string
 	}{
 		{"third route joins a tier", orig(a, b), orig(a, b, c),
@@ -45,7 +45,7 @@ func TestTraffic(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ch := ComputeOne(conn("x", tt.after), live(tt.before))
+			ch := plan(want(tt.after), tt.before)
 			if got := shareLines(ch); !slices.Equal(got, tt.want) {
 				t.Errorf("got  %q\nwant %q", got, tt.want)
 			}
@@ -54,9 +54,9 @@ func TestTraffic(t *testing.T) {
 }
 
 func TestTrafficTiersInPriorityOrder(t *testing.T) {
-	ch := ComputeOne(conn("x", orig(udp("a", 3, 1), udp("b", 1, 1), udp("c", 2, 1))), Live{})
+	ch := plan(want(orig(udp("a", 3, 1), udp("b", 1, 1), udp("c", 2, 1))), nil)
 	var got []int
-	for _, tier := range ch.Traffic() {
+	for _, tier := range Traffic(changeOf(ch)) {
 		got = append(got, tier.Priority)
 	}
 	if want := []int{1, 2, 3}; !slices.Equal(got, want) {

@@ -1,38 +1,28 @@
-package diff
+package origination
 
 import (
 	"cmp"
 	"slices"
 
-	"github.com/sipops/reconciler/internal/origination"
-)
-
-// Op marks a route-level change, as in the text rendering.
-type Op string
-
-// Route-level operations.
-const (
-	Add    Op = "+"
-	Remove Op = "-"
-	Modify Op = "~" // same destination, new priority and/or weight
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 // RouteChange is one route-level difference. Routes are matched by
-// origination.Key (host, port, protocol), so a new weight on the same
+// Key (host, port, protocol), so a new weight on the same
 // destination is a Modify, not a Remove plus an Add.
 type RouteChange struct {
-	Op     Op
-	Key    origination.Key
-	Before *origination.Route // nil for Add
-	After  *origination.Route // nil for Remove
+	Op     setting.Op // + added, - removed, ~ same destination, new priority and/or weight
+	Key    Key
+	Before *Route // nil for Add
+	After  *Route // nil for Remove
 }
 
-// Routes returns the route-level differences between Before and After, in
-// order of the route's (new, else old) priority, then key. Unchanged routes
-// are left out. Should a key appear twice on one side, its routes are paired
-// in canonical order and the extras are added or removed.
-func (c Change) Routes() []RouteChange {
-	before, after := byKey(c.Before), byKey(c.After)
+// Routes returns the route-level differences between before and after,
+// in order of the route's (new, else old) priority, then key. Unchanged
+// routes are left out. Should a key appear twice on one side, its routes
+// are paired in canonical order and the extras are added or removed.
+func Routes(b, a *Origination) []RouteChange {
+	before, after := byKey(b), byKey(a)
 	var out []RouteChange
 	for _, k := range unionKeys(before, after) {
 		out = append(out, pairRoutes(k, before[k], after[k])...)
@@ -43,13 +33,13 @@ func (c Change) Routes() []RouteChange {
 	return out
 }
 
-// DisabledChange reports the disabled flag before and after, and whether it
+// DisabledChange reports the disabled flag of b and a, and whether it
 // changes on a connector that has origination both before and after.
-func (c Change) DisabledChange() (before, after, changed bool) {
-	if c.Before == nil || c.After == nil {
+func DisabledChange(b, a *Origination) (before, after, changed bool) {
+	if b == nil || a == nil {
 		return false, false, false
 	}
-	return c.Before.Disabled, c.After.Disabled, c.Before.Disabled != c.After.Disabled
+	return b.Disabled, a.Disabled, b.Disabled != a.Disabled
 }
 
 func (rc RouteChange) priority() int {
@@ -59,7 +49,7 @@ func (rc RouteChange) priority() int {
 	return rc.Before.Priority
 }
 
-func pairRoutes(k origination.Key, before, after []origination.Route) []RouteChange {
+func pairRoutes(k Key, before, after []Route) []RouteChange {
 	var out []RouteChange
 	for i := range max(len(before), len(after)) {
 		rc := RouteChange{Key: k}
@@ -71,13 +61,13 @@ func pairRoutes(k origination.Key, before, after []origination.Route) []RouteCha
 		}
 		switch {
 		case rc.Before == nil:
-			rc.Op = Add
+			rc.Op = setting.Add
 		case rc.After == nil:
-			rc.Op = Remove
+			rc.Op = setting.Remove
 		case *rc.Before == *rc.After:
 			continue
 		default:
-			rc.Op = Modify
+			rc.Op = setting.Modify
 		}
 		out = append(out, rc)
 	}
@@ -85,8 +75,8 @@ func pairRoutes(k origination.Key, before, after []origination.Route) []RouteCha
 }
 
 // byKey groups a normalised copy of o's routes by key.
-func byKey(o *origination.Origination) map[origination.Key][]origination.Route {
-	m := map[origination.Key][]origination.Route{}
+func byKey(o *Origination) map[Key][]Route {
+	m := map[Key][]Route{}
 	if o == nil {
 		return m
 	}
@@ -96,8 +86,8 @@ func byKey(o *origination.Origination) map[origination.Key][]origination.Route {
 	return m
 }
 
-func unionKeys[V any](a, b map[origination.Key]V) []origination.Key {
-	var keys []origination.Key
+func unionKeys[V any](a, b map[Key]V) []Key {
+	var keys []Key
 	for k := range a {
 		keys = append(keys, k)
 	}
@@ -110,6 +100,6 @@ func unionKeys[V any](a, b map[origination.Key]V) []origination.Key {
 	return keys
 }
 
-func compareKeys(a, b origination.Key) int {
+func compareKeys(a, b Key) int {
 	return cmp.Or(cmp.Compare(a.Host, b.Host), cmp.Compare(a.Port, b.Port), cmp.Compare(a.Protocol, b.Protocol))
 }
