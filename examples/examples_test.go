@@ -41,10 +41,10 @@ const (
 var intentionallyUnused = map[string]string{
 	// A failing route blocks (enforce) or is shown (warn) in the plan and
 	// the connector's outcome, which the existing panels and alerts cover.
-	"chime_origination_preflight_total": "route failures already surface as failed connectors and in plan output",
+	"chime_reconciler_preflight_total": "route failures already surface as failed connectors and in plan output",
 }
 
-var metricName = regexp.MustCompile(`chime_origination_[a-z_]+`)
+var metricName = regexp.MustCompile(`chime_reconciler_[a-z_]+`)
 
 func promtool(t *testing.T) string {
 	t.Helper()
@@ -318,8 +318,8 @@ func dashboardExprs(t *testing.T) []string {
 
 func TestDashboard(t *testing.T) {
 	d := loadDashboard(t)
-	if d.UID == "" || d.Title != "Chime origination reconciler" || d.SchemaVersion < 39 {
-		t.Errorf("uid, title, schemaVersion: got %q, %q, %d, want set, %q, >= 39", d.UID, d.Title, d.SchemaVersion, "Chime origination reconciler")
+	if d.UID == "" || d.Title != "Chime Voice Connector reconciler" || d.SchemaVersion < 39 {
+		t.Errorf("uid, title, schemaVersion: got %q, %q, %d, want set, %q, >= 39", d.UID, d.Title, d.SchemaVersion, "Chime Voice Connector reconciler")
 	}
 	if !slices.ContainsFunc(d.Inputs, func(in struct{ Name, Type, PluginID string }) bool {
 		return in.Name == "DS_PROMETHEUS" && in.Type == "datasource" && in.PluginID == "prometheus"
@@ -328,8 +328,8 @@ func TestDashboard(t *testing.T) {
 	}
 	for _, want := range []struct{ name, typ, query string }{
 		{"datasource", "datasource", "prometheus"},
-		{"job", "query", "label_values(chime_origination_connectors, job)"},
-		{"instance", "query", `label_values(chime_origination_connectors{job=~"$job"}, instance)`},
+		{"job", "query", "label_values(chime_reconciler_connectors, job)"},
+		{"instance", "query", `label_values(chime_reconciler_connectors{job=~"$job"}, instance)`},
 	} {
 		t.Run("variable "+want.name, func(t *testing.T) {
 			i := slices.IndexFunc(d.Templating.List, func(v struct {

@@ -126,8 +126,8 @@ type apiFigures struct{ retries, throttled float64 }
 func (p *proc) api(t *testing.T) apiFigures {
 	t.Helper()
 	return apiFigures{
-		retries:   p.sum(t, "chime_origination_api_retries_total", nil),
-		throttled: p.sum(t, "chime_origination_api_throttled_total", nil),
+		retries:   p.sum(t, "chime_reconciler_api_retries_total", nil),
+		throttled: p.sum(t, "chime_reconciler_api_throttled_total", nil),
 	}
 }
 

@@ -205,7 +205,7 @@ func TestChaosConcurrentWriter(t *testing.T) {
 	if d > 2500*time.Millisecond {
 		t.Errorf("the last drift was reverted %v after the writer stopped, want within one sweep (1 s ±10%% plus the sweep)", d)
 	}
-	drift := p.metric(t, "chime_origination_drift_detected_total", nil)
+	drift := p.metric(t, "chime_reconciler_drift_detected_total", nil)
 	if drift == 0 {
 		t.Error("no drift detected")
 	}
@@ -237,7 +237,7 @@ func TestChaosGitRemoteAway(t *testing.T) {
 	eventually(t, 15*time.Second, "v2 applied", func() bool { return len(behind(inWorld(t, w), fleet, fleetOrigination(60))) == 0 })
 	w.Sim.ResetStats()
 	failures := func() float64 {
-		return p.metric(t, "chime_origination_source_fetch_total", map[string]string{"result": "failure"})
+		return p.metric(t, "chime_reconciler_source_fetch_total", map[string]string{"result": "failure"})
 	}
 
 	srv.Stop()
@@ -342,7 +342,7 @@ func invalidWith(t *testing.T, p *proc, msg string) func() bool {
 }
 
 func fetchFailures(t *testing.T, p *proc) float64 {
-	return p.metric(t, "chime_origination_source_fetch_total", map[string]string{"result": "failure"})
+	return p.metric(t, "chime_reconciler_source_fetch_total", map[string]string{"result": "failure"})
 }
 
 // failedWith is true once a fetch failed after before failures and the
@@ -466,7 +466,7 @@ func TestChaosStateDir(t *testing.T) {
 		p := startRun(t, w, "--git-url", srv.URL(repo.Name), "--git-interval", "1s", "--state-dir", full)
 		eventually(t, 15*time.Second, "the failed clone logged", func() bool {
 			return strings.Contains(p.logs.String(), "no space left on device") &&
-				p.metric(t, "chime_origination_source_fetch_total", map[string]string{"result": "failure"}) > 0
+				p.metric(t, "chime_reconciler_source_fetch_total", map[string]string{"result": "failure"}) > 0
 		})
 		if code, _ := p.get(t, "/readyz"); code != 503 {
 			t.Errorf("/readyz %d with no revision ever fetched, want 503", code)

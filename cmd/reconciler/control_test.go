@@ -70,10 +70,10 @@ func cliAs(t *testing.T, cred *syscall.Credential, bin string, env []string, arg
 func reloadSweep(t *testing.T, p *proc) {
 	t.Helper()
 	labels := map[string]string{"trigger": "reload", "result": "success"}
-	before := p.metric(t, "chime_origination_reconcile_total", labels)
+	before := p.metric(t, "chime_reconciler_reconcile_total", labels)
 	p.signal(t, syscall.SIGHUP)
 	eventually(t, 10*time.Second, "the reload's sweep", func() bool {
-		return p.metric(t, "chime_origination_reconcile_total", labels) > before
+		return p.metric(t, "chime_reconciler_reconcile_total", labels) > before
 	})
 }
 
@@ -149,10 +149,10 @@ func TestControlBreakGlass(t *testing.T) {
 	if i < 0 || st.Changes[i].Key != "a" || st.Changes[i].By == nil || st.Changes[i].By.User != "root" || st.Changes[i].Reason != "INC-4242" {
 		t.Errorf("change log: got %+v, want the suspension of a by root", st.Changes)
 	}
-	if got := p.metric(t, "chime_origination_connectors", map[string]string{"state": "suspended"}); got != 1 {
+	if got := p.metric(t, "chime_reconciler_connectors", map[string]string{"state": "suspended"}); got != 1 {
 		t.Errorf("connectors{state=suspended}: got %v, want 1", got)
 	}
-	if got := p.metric(t, "chime_origination_suspended_since_timestamp_seconds", map[string]string{"connector": "a"}); got < float64(time.Now().Add(-time.Minute).Unix()) {
+	if got := p.metric(t, "chime_reconciler_suspended_since_timestamp_seconds", map[string]string{"connector": "a"}); got < float64(time.Now().Add(-time.Minute).Unix()) {
 		t.Errorf("suspended_since{connector=a}: got %v, want about now", got)
 	}
 
@@ -207,17 +207,17 @@ func TestControlBreakGlass(t *testing.T) {
 
 	// Resume: a is written at once, in a pass of its own, not at the next
 	// sweep an hour away.
-	before := p.metric(t, "chime_origination_reconcile_total", map[string]string{"trigger": "resume", "result": "success"})
+	before := p.metric(t, "chime_reconciler_reconcile_total", map[string]string{"trigger": "resume", "result": "success"})
 	r = ctl(t, nil, "resume", "--control-socket", sock, "a")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "resumed a (suspended ") {
 		t.Fatalf("resume: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	d := eventually(t, 5*time.Second, "a reconciled on resume", holds(t, w, "vc-0000", specRoutes("sbc1.example.com", 70)))
 	t.Logf("resume to write: %v", d)
-	if got := p.metric(t, "chime_origination_reconcile_total", map[string]string{"trigger": "resume", "result": "success"}); got != before+1 {
+	if got := p.metric(t, "chime_reconciler_reconcile_total", map[string]string{"trigger": "resume", "result": "success"}); got != before+1 {
 		t.Errorf("resume passes: got %v, want %v", got, before+1)
 	}
-	if got := p.metric(t, "chime_origination_suspended_since_timestamp_seconds", map[string]string{"connector": "a"}); got != 0 {
+	if got := p.metric(t, "chime_reconciler_suspended_since_timestamp_seconds", map[string]string{"connector": "a"}); got != 0 {
 		t.Errorf("suspended_since{connector=a} after resume: got %v, want no series", got)
 	}
 	if r := ctl(t, nil, "resume", "--control-socket", sock, "--all"); r.code != 0 || r.stdout != "No connector was suspended.\n" {

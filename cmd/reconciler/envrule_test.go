@@ -329,7 +329,7 @@ func TestNewestReloadWins(t *testing.T) {
 	}
 }
 
-// reloadOK is chime_origination_config_last_reload_successful.
+// reloadOK is chime_reconciler_config_last_reload_successful.
 func reloadOK(t *testing.T, reg *prometheus.Registry) float64 {
 	t.Helper()
 	mfs, err := reg.Gather()
@@ -337,10 +337,10 @@ func reloadOK(t *testing.T, reg *prometheus.Registry) float64 {
 		t.Fatal(err)
 	}
 	for _, mf := range mfs {
-		if mf.GetName() == "chime_origination_config_last_reload_successful" {
+		if mf.GetName() == "chime_reconciler_config_last_reload_successful" {
 			return mf.GetMetric()[0].GetGauge().GetValue()
 		}
 	}
-	t.Fatal("no chime_origination_config_last_reload_successful")
+	t.Fatal("no chime_reconciler_config_last_reload_successful")
 	return 0
 }

@@ -124,8 +124,8 @@ func TestLeaderElection(t *testing.T) {
 	if writes[first] == 0 || len(writes) != 1 {
 		t.Errorf("writes by daemon: got %v, want only %s's", writes, first)
 	}
-	if got := e.metricSum(t, "chime_origination_leader"); got != 1 {
-		t.Errorf("sum of chime_origination_leader: got %v, want 1", got)
+	if got := e.metricSum(t, "chime_reconciler_leader"); got != 1 {
+		t.Errorf("sum of chime_reconciler_leader: got %v, want 1", got)
 	}
 	t.Logf("three daemons: %s leads, writes by daemon %v", first, writes)
 
@@ -142,7 +142,7 @@ func TestLeaderElection(t *testing.T) {
 	if writes[second] == 0 || len(writes) != 1 {
 		t.Errorf("two daemons, writes by daemon: got %v, want only %s's", writes, second)
 	}
-	if got := e.metricSum(t, "chime_origination_leader_changes_total"); got != 1 {
+	if got := e.metricSum(t, "chime_reconciler_leader_changes_total"); got != 1 {
 		t.Errorf("leader changes of the survivors: got %v, want 1 (%s elected)", got, second)
 	}
 
@@ -169,8 +169,8 @@ func TestLeaderElection(t *testing.T) {
 		t.Error("drift corrected while no daemon holds the lease")
 	}
 	st := p.status(t)
-	if st.Election.Error == "" || p.metric(t, "chime_origination_leader", nil) != 0 {
-		t.Errorf("with etcd down: got election %+v, leader gauge %v; want an error and 0", st.Election, p.metric(t, "chime_origination_leader", nil))
+	if st.Election.Error == "" || p.metric(t, "chime_reconciler_leader", nil) != 0 {
+		t.Errorf("with etcd down: got election %+v, leader gauge %v; want an error and 0", st.Election, p.metric(t, "chime_reconciler_leader", nil))
 	}
 
 	// etcd back: one leads and corrects the drift.

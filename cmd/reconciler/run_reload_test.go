@@ -50,15 +50,15 @@ func TestRunEnvFileAsSystemdRunsIt(t *testing.T) {
 
 	// Both lines leave the file: on reload they revert to their defaults.
 	gittest.WriteFile(t, envFile, "# as /etc/reconciler/reconciler.env\n")
-	reloads := p.metric(t, "chime_origination_reconcile_total", map[string]string{"trigger": "reload", "result": "success"})
+	reloads := p.metric(t, "chime_reconciler_reconcile_total", map[string]string{"trigger": "reload", "result": "success"})
 	p.signal(t, syscall.SIGHUP)
 	eventually(t, 10*time.Second, "the reload's sweep", func() bool {
-		return p.metric(t, "chime_origination_reconcile_total", map[string]string{"trigger": "reload", "result": "success"}) > reloads
+		return p.metric(t, "chime_reconciler_reconcile_total", map[string]string{"trigger": "reload", "result": "success"}) > reloads
 	})
 	if st := p.status(t); st.Drift != "correct" {
 		t.Errorf("drift %q after the reload, want the default, correct", st.Drift)
 	}
-	if got := p.metric(t, "chime_origination_config_last_reload_successful", nil); got != 1 {
+	if got := p.metric(t, "chime_reconciler_config_last_reload_successful", nil); got != 1 {
 		t.Errorf("config_last_reload_successful %v, want 1", got)
 	}
 	gittest.WriteFile(t, dir+"/a.cue", specFile(50)) // enabling: no traffic lost
@@ -73,7 +73,7 @@ func TestRunEnvFileAsSystemdRunsIt(t *testing.T) {
 	gittest.WriteFile(t, envFile, "RECONCILER_DRIFT=report\nRECONCILER_DRIFT_INTERVALL=5s\n")
 	p.signal(t, syscall.SIGHUP)
 	eventually(t, 10*time.Second, "the failed reload reported", func() bool {
-		return p.metric(t, "chime_origination_config_last_reload_successful", nil) == 0
+		return p.metric(t, "chime_reconciler_config_last_reload_successful", nil) == 0
 	})
 	if st := p.status(t); st.Drift != "correct" {
 		t.Errorf("drift %q after a failed reload, want the running correct", st.Drift)

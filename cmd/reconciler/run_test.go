@@ -33,12 +33,12 @@ func TestRunGit(t *testing.T) {
 		t.Fatalf("last good %+v, ready %v; want %s and ready", st.LastGood, st.Ready, v1)
 	}
 	// --api-rate auto reports the rate it allows itself in the region.
-	if got := p.metric(t, "chime_origination_api_rate_limit", map[string]string{"region": "us-east-1"}); got < 0.5 || got > 100 {
+	if got := p.metric(t, "chime_reconciler_api_rate_limit", map[string]string{"region": "us-east-1"}); got < 0.5 || got > 100 {
 		t.Errorf("api_rate_limit{region=us-east-1}: got %v, want the adaptive rate, within 0.5..100", got)
 	}
 
 	// A forged webhook: 401, and no fetch.
-	fetches := p.metric(t, "chime_origination_source_fetch_total", map[string]string{"result": "success"})
+	fetches := p.metric(t, "chime_reconciler_source_fetch_total", map[string]string{"result": "success"})
 	if code := p.webhook(t, "wrong"); code != http.StatusUnauthorized {
 		t.Errorf("forged webhook: got %d, want 401", code)
 	}
@@ -46,7 +46,7 @@ func TestRunGit(t *testing.T) {
 		t.Errorf("unsigned webhook: got %d, want 401", code)
 	}
 	time.Sleep(200 * time.Millisecond)
-	if got := p.metric(t, "chime_origination_source_fetch_total", map[string]string{"result": "success"}); got != fetches {
+	if got := p.metric(t, "chime_reconciler_source_fetch_total", map[string]string{"result": "success"}); got != fetches {
 		t.Errorf("a forged webhook caused a fetch: %v fetches, was %v", got, fetches)
 	}
 
@@ -68,7 +68,7 @@ func TestRunGit(t *testing.T) {
 	if st := p.status(t); !strings.Contains(st.Invalid[0].String(), `origination.cue:4:`) || st.LastGood.ID == bad {
 		t.Errorf("got invalid %v, last good %v", st.Invalid, st.LastGood)
 	}
-	if got := p.metric(t, "chime_origination_spec_valid", nil); got != 0 {
+	if got := p.metric(t, "chime_reconciler_spec_valid", nil); got != 0 {
 		t.Errorf("spec_valid %v, want 0", got)
 	}
 	if !holds(t, w, "vc-0000", routesA(80))() {
@@ -79,7 +79,7 @@ func TestRunGit(t *testing.T) {
 	repo.Commit(t, "fix", map[string]string{"specs/origination.cue": specFile(90)})
 	p.webhook(t, secret)
 	eventually(t, 10*time.Second, "fixed revision applied", holds(t, w, "vc-0000", routesA(90)))
-	if got := p.metric(t, "chime_origination_spec_valid", nil); got != 1 {
+	if got := p.metric(t, "chime_reconciler_spec_valid", nil); got != 1 {
 		t.Errorf("spec_valid %v, want 1", got)
 	}
 
@@ -97,7 +97,7 @@ func TestRunGit(t *testing.T) {
 	repo.Commit(t, "while down", map[string]string{"specs/origination.cue": specFile(30)})
 	p.webhook(t, secret)
 	eventually(t, 10*time.Second, "fetch failure counted", func() bool {
-		return p.metric(t, "chime_origination_source_fetch_total", map[string]string{"result": "failure"}) > 0
+		return p.metric(t, "chime_reconciler_source_fetch_total", map[string]string{"result": "failure"}) > 0
 	})
 	if st := p.status(t); st.LastGood.ID != rewritten || !holds(t, w, "vc-0000", routesA(20))() {
 		t.Errorf("remote down: last good %s", st.LastGood.ID)
@@ -110,15 +110,15 @@ func TestRunGit(t *testing.T) {
 	setOrigination(t, w, "vc-0001", "sbc9.example.com:5060/UDP:1:1")
 	d = eventually(t, 10*time.Second, "drift reverted", holds(t, w, "vc-0001", "sbc3.example.com:5061/TCP p1 w100"))
 	t.Logf("drift reverted after %v", d)
-	if got := p.metric(t, "chime_origination_drift_detected_total", nil); got < 1 {
+	if got := p.metric(t, "chime_reconciler_drift_detected_total", nil); got < 1 {
 		t.Errorf("drift_detected_total %v, want ≥ 1", got)
 	}
 
 	// SIGHUP: a full sweep now.
-	reloads := p.metric(t, "chime_origination_reconcile_total", map[string]string{"trigger": "reload", "result": "success"})
+	reloads := p.metric(t, "chime_reconciler_reconcile_total", map[string]string{"trigger": "reload", "result": "success"})
 	p.signal(t, syscall.SIGHUP)
 	eventually(t, 10*time.Second, "reload sweep", func() bool {
-		return p.metric(t, "chime_origination_reconcile_total", map[string]string{"trigger": "reload", "result": "success"}) > reloads
+		return p.metric(t, "chime_reconciler_reconcile_total", map[string]string{"trigger": "reload", "result": "success"}) > reloads
 	})
 
 	p.signal(t, syscall.SIGTERM)
@@ -203,14 +203,14 @@ func TestRunSIGHUPReloadsEnvFile(t *testing.T) {
 	if !holds(t, w, "vc-0000", routesA(7))() {
 		t.Error("the drift was corrected although the reloaded settings say report")
 	}
-	if got := p.metric(t, "chime_origination_config_last_reload_successful", nil); got != 1 {
+	if got := p.metric(t, "chime_reconciler_config_last_reload_successful", nil); got != 1 {
 		t.Errorf("config_last_reload_successful %v, want 1", got)
 	}
 
 	gittest.WriteFile(t, envFile, "RECONCILER_DRIFT=bogus\n")
 	p.signal(t, syscall.SIGHUP)
 	eventually(t, 10*time.Second, "failed reload reported", func() bool {
-		return p.metric(t, "chime_origination_config_last_reload_successful", nil) == 0
+		return p.metric(t, "chime_reconciler_config_last_reload_successful", nil) == 0
 	})
 	if st := p.status(t); st.Drift != "report" {
 		t.Errorf("drift mode %q after a failed reload, want the running report", st.Drift)

@@ -101,7 +101,7 @@ func TestSecurityWebhook(t *testing.T) {
 		"--webhook-secret-file", writeSecret(t, webhookSecret))
 	eventually(t, 15*time.Second, "applied", func() bool { return len(behind(inWorld(t, w), fleet, fleetOrigination(50))) == 0 })
 	fetches := func() float64 {
-		return p.metric(t, "chime_origination_source_fetch_total", map[string]string{"result": "success"})
+		return p.metric(t, "chime_reconciler_source_fetch_total", map[string]string{"result": "success"})
 	}
 	post := func(sig string, body []byte) int {
 		req, _ := http.NewRequest(http.MethodPost, "http://"+p.addr+"/hooks/git", bytes.NewReader(body))

@@ -108,7 +108,7 @@ func TestEndpoints(t *testing.T) {
 		{"DELETE", "/healthz", 405, "", "GET, HEAD"},
 		{"GET", "/readyz", 200, "ok\n", ""},
 		{"PUT", "/readyz", 405, "", "GET, HEAD"},
-		{"GET", "/metrics", 200, "chime_origination_connectors{state=\"in_sync\"} 0", ""},
+		{"GET", "/metrics", 200, "chime_reconciler_connectors{state=\"in_sync\"} 0", ""},
 		{"HEAD", "/metrics", 200, "", ""},
 		{"POST", "/metrics", 405, "", "GET, HEAD"},
 		{"GET", "/status", 200, `"connectors": 2`, ""},

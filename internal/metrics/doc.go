@@ -11,65 +11,65 @@
 // metric about one managed setting has a setting label (origination, ...),
 // the name of the setting's kind.
 //
-//	chime_origination_reconcile_total{trigger,result}
+//	chime_reconciler_reconcile_total{trigger,result}
 //	    Passes. trigger: revision (a new revision, whether polled or fetched on a
 //	    webhook), drift, reload, retry.
 //	    result: success, failure (some write or read failed), held (a safety
 //	    gate stopped a new revision), invalid (the spec did not validate).
 //	    Alert on a rising failure rate.
-//	chime_origination_reconcile_duration_seconds
+//	chime_reconciler_reconcile_duration_seconds
 //	    Histogram of pass duration, 50 ms to 10 min.
-//	chime_origination_last_success_timestamp_seconds
+//	chime_reconciler_last_success_timestamp_seconds
 //	    When a pass last left every connector as the spec says. Alert when
 //	    time() minus this exceeds a few drift intervals.
-//	chime_origination_revision_info{source,revision}
+//	chime_reconciler_revision_info{source,revision}
 //	    1 for the revision applied now; exactly one series once one is.
-//	chime_origination_revision_held
+//	chime_reconciler_revision_held
 //	    1 while a new revision waits for an override (mass change or
 //	    traffic loss gate). The old revision stays applied meanwhile.
-//	chime_origination_spec_valid
+//	chime_reconciler_spec_valid
 //	    0 if the latest revision failed validation (nothing of it was
 //	    applied), 1 if it passed; absent before the first revision.
-//	chime_origination_config_last_reload_successful
+//	chime_reconciler_config_last_reload_successful
 //	    0 if the last SIGHUP reload failed and the old configuration runs.
-//	chime_origination_connectors{state}
+//	chime_reconciler_connectors{state}
 //	    Managed connectors by state: in_sync, drifted, failed, pending,
 //	    suspended. All five series are always present.
-//	chime_origination_drift_detected_total{setting}
+//	chime_reconciler_drift_detected_total{setting}
 //	    Connectors whose setting was found changed outside git. Someone is
 //	    using the console.
-//	chime_origination_changes_total{setting,action,result}
+//	chime_reconciler_changes_total{setting,action,result}
 //	    Writes of a connector's setting: action put or delete, result
 //	    success or failure.
-//	chime_origination_api_requests_total{operation,code}
+//	chime_reconciler_api_requests_total{operation,code}
 //	    Chime SDK Voice API calls by final code ("ok" or an error code).
-//	chime_origination_api_request_duration_seconds{operation}
+//	chime_reconciler_api_request_duration_seconds{operation}
 //	    Their latency, including rate-limiter waits and retries.
-//	chime_origination_api_throttled_total{operation}
+//	chime_reconciler_api_throttled_total{operation}
 //	    Attempts throttled by AWS (429); lower the client rate limit.
-//	chime_origination_api_retries_total{operation}
+//	chime_reconciler_api_retries_total{operation}
 //	    Attempts after the first.
-//	chime_origination_api_rate_limit{region}
+//	chime_reconciler_api_rate_limit{region}
 //	    Requests/s the client allows itself in the region, retries
 //	    included: what --api-rate auto settled on, or the fixed rate; 0 is
 //	    no limit. Absent for a region not called yet.
-//	chime_origination_source_fetch_total{result}
+//	chime_reconciler_source_fetch_total{result}
 //	    Fetches of the spec source, success or failure.
-//	chime_origination_source_last_fetch_timestamp_seconds
+//	chime_reconciler_source_last_fetch_timestamp_seconds
 //	    When the source was last fetched successfully. Alert when stale.
-//	chime_origination_preflight_total{result}
+//	chime_reconciler_preflight_total{result}
 //	    Preflight checks (SIP OPTIONS) of added or changed routes, ok or
 //	    fail. A fail is a route that did not answer before it was written.
-//	chime_origination_leader{election}
+//	chime_reconciler_leader{election}
 //	    1 while this daemon may write: it holds the leader lease of its
 //	    election (election is the etcd key, --leader-election-key), or runs
 //	    without leader election (election=""); 0 while it is a standby.
 //	    Summed by election it must be 1: 0 is nobody writing (etcd away),
 //	    2 two writers.
-//	chime_origination_leader_changes_total
+//	chime_reconciler_leader_changes_total
 //	    Times this daemon became leader or stopped being it. A rising rate
 //	    is an election that flaps: etcd slow or far, or a TTL too short.
-//	chime_origination_suspended_since_timestamp_seconds{connector}
+//	chime_reconciler_suspended_since_timestamp_seconds{connector}
 //	    When an operator suspended the connector (reconciler suspend); one
 //	    series per suspension, gone once resumed. Suspensions live in each
 //	    daemon's state directory, so a standby of leader election exports

@@ -24,7 +24,7 @@ func TestNamesAllPresent(t *testing.T) {
 		listed[n] = true
 	}
 	for name := range fams {
-		if strings.HasPrefix(name, "chime_origination_") && !listed[name] {
+		if strings.HasPrefix(name, "chime_reconciler_") && !listed[name] {
 			t.Errorf("metric %s: got exported but not in Names, want listed", name)
 		}
 	}
@@ -52,22 +52,22 @@ func TestInitialSeries(t *testing.T) {
 		labels map[string]string
 		want   float64
 	}{
-		{"chime_origination_reconcile_total", map[string]string{"trigger": "reload", "result": "held"}, 0},
-		{"chime_origination_reconcile_total", map[string]string{"trigger": "retry", "result": "success"}, 0},
-		{"chime_origination_changes_total", map[string]string{"setting": "origination", "action": "delete", "result": "failure"}, 0},
-		{"chime_origination_changes_total", map[string]string{"setting": "termination", "action": "put", "result": "success"}, 0},
-		{"chime_origination_drift_detected_total", map[string]string{"setting": "origination"}, 0},
-		{"chime_origination_drift_detected_total", map[string]string{"setting": "termination"}, 0},
-		{"chime_origination_source_fetch_total", map[string]string{"result": "failure"}, 0},
-		{"chime_origination_connectors", map[string]string{"state": "in_sync"}, 0},
-		{"chime_origination_connectors", map[string]string{"state": "drifted"}, 0},
-		{"chime_origination_connectors", map[string]string{"state": "failed"}, 0},
-		{"chime_origination_connectors", map[string]string{"state": "pending"}, 0},
-		{"chime_origination_connectors", map[string]string{"state": "suspended"}, 0},
-		{"chime_origination_revision_held", nil, 0},
-		{"chime_origination_config_last_reload_successful", nil, 1},
-		{"chime_origination_leader", map[string]string{"election": ""}, 1},
-		{"chime_origination_leader_changes_total", nil, 0},
+		{"chime_reconciler_reconcile_total", map[string]string{"trigger": "reload", "result": "held"}, 0},
+		{"chime_reconciler_reconcile_total", map[string]string{"trigger": "retry", "result": "success"}, 0},
+		{"chime_reconciler_changes_total", map[string]string{"setting": "origination", "action": "delete", "result": "failure"}, 0},
+		{"chime_reconciler_changes_total", map[string]string{"setting": "termination", "action": "put", "result": "success"}, 0},
+		{"chime_reconciler_drift_detected_total", map[string]string{"setting": "origination"}, 0},
+		{"chime_reconciler_drift_detected_total", map[string]string{"setting": "termination"}, 0},
+		{"chime_reconciler_source_fetch_total", map[string]string{"result": "failure"}, 0},
+		{"chime_reconciler_connectors", map[string]string{"state": "in_sync"}, 0},
+		{"chime_reconciler_connectors", map[string]string{"state": "drifted"}, 0},
+		{"chime_reconciler_connectors", map[string]string{"state": "failed"}, 0},
+		{"chime_reconciler_connectors", map[string]string{"state": "pending"}, 0},
+		{"chime_reconciler_connectors", map[string]string{"state": "suspended"}, 0},
+		{"chime_reconciler_revision_held", nil, 0},
+		{"chime_reconciler_config_last_reload_successful", nil, 1},
+		{"chime_reconciler_leader", map[string]string{"election": ""}, 1},
+		{"chime_reconciler_leader_changes_total", nil, 0},
 	}
 	for _, tt := range tests {
 		got, ok := value(t, reg, tt.name, tt.labels)
@@ -75,7 +75,7 @@ func TestInitialSeries(t *testing.T) {
 			t.Errorf("%s%v: got %v (present %v), want %v", tt.name, tt.labels, got, ok, tt.want)
 		}
 	}
-	for _, absent := range []string{"chime_origination_revision_info", "chime_origination_spec_valid", "chime_origination_suspended_since_timestamp_seconds"} {
+	for _, absent := range []string{"chime_reconciler_revision_info", "chime_reconciler_spec_valid", "chime_reconciler_suspended_since_timestamp_seconds"} {
 		if _, ok := gather(t, reg)[absent]; ok {
 			t.Errorf("%s before any revision: got present, want absent", absent)
 		}
@@ -95,29 +95,29 @@ func TestRecording(t *testing.T) {
 		labels map[string]string
 		want   float64
 	}{
-		{"chime_origination_reconcile_total", map[string]string{"trigger": "drift", "result": "failure"}, 1},
-		{"chime_origination_reconcile_duration_seconds", nil, 2},
-		{"chime_origination_last_success_timestamp_seconds", nil, 1777636800},
-		{"chime_origination_spec_valid", nil, 0},
-		{"chime_origination_revision_held", nil, 1},
-		{"chime_origination_config_last_reload_successful", nil, 0},
-		{"chime_origination_connectors", map[string]string{"state": "in_sync"}, 3},
-		{"chime_origination_connectors", map[string]string{"state": "pending"}, 0},
-		{"chime_origination_drift_detected_total", map[string]string{"setting": "origination"}, 3},
-		{"chime_origination_drift_detected_total", map[string]string{"setting": "termination"}, 1},
-		{"chime_origination_changes_total", map[string]string{"setting": "origination", "action": "put", "result": "success"}, 1},
-		{"chime_origination_changes_total", map[string]string{"setting": "termination", "action": "put", "result": "success"}, 0},
-		{"chime_origination_api_requests_total", map[string]string{"operation": "GetVoiceConnectorOrigination", "code": "ThrottledClientException"}, 1},
-		{"chime_origination_api_request_duration_seconds", map[string]string{"operation": "PutVoiceConnectorOrigination"}, 1},
-		{"chime_origination_api_throttled_total", map[string]string{"operation": "GetVoiceConnectorOrigination"}, 1},
-		{"chime_origination_api_retries_total", map[string]string{"operation": "GetVoiceConnectorOrigination"}, 1},
-		{"chime_origination_api_rate_limit", map[string]string{"region": "us-east-1"}, 42.5},
-		{"chime_origination_source_fetch_total", map[string]string{"result": "success"}, 1},
-		{"chime_origination_source_fetch_total", map[string]string{"result": "failure"}, 1},
-		{"chime_origination_source_last_fetch_timestamp_seconds", nil, 1777636800},
-		{"chime_origination_leader", map[string]string{"election": "/reconciler/test"}, 1},
-		{"chime_origination_leader_changes_total", nil, 1},
-		{"chime_origination_suspended_since_timestamp_seconds", map[string]string{"connector": "sbc-east"}, 1777633200},
+		{"chime_reconciler_reconcile_total", map[string]string{"trigger": "drift", "result": "failure"}, 1},
+		{"chime_reconciler_reconcile_duration_seconds", nil, 2},
+		{"chime_reconciler_last_success_timestamp_seconds", nil, 1777636800},
+		{"chime_reconciler_spec_valid", nil, 0},
+		{"chime_reconciler_revision_held", nil, 1},
+		{"chime_reconciler_config_last_reload_successful", nil, 0},
+		{"chime_reconciler_connectors", map[string]string{"state": "in_sync"}, 3},
+		{"chime_reconciler_connectors", map[string]string{"state": "pending"}, 0},
+		{"chime_reconciler_drift_detected_total", map[string]string{"setting": "origination"}, 3},
+		{"chime_reconciler_drift_detected_total", map[string]string{"setting": "termination"}, 1},
+		{"chime_reconciler_changes_total", map[string]string{"setting": "origination", "action": "put", "result": "success"}, 1},
+		{"chime_reconciler_changes_total", map[string]string{"setting": "termination", "action": "put", "result": "success"}, 0},
+		{"chime_reconciler_api_requests_total", map[string]string{"operation": "GetVoiceConnectorOrigination", "code": "ThrottledClientException"}, 1},
+		{"chime_reconciler_api_request_duration_seconds", map[string]string{"operation": "PutVoiceConnectorOrigination"}, 1},
+		{"chime_reconciler_api_throttled_total", map[string]string{"operation": "GetVoiceConnectorOrigination"}, 1},
+		{"chime_reconciler_api_retries_total", map[string]string{"operation": "GetVoiceConnectorOrigination"}, 1},
+		{"chime_reconciler_api_rate_limit", map[string]string{"region": "us-east-1"}, 42.5},
+		{"chime_reconciler_source_fetch_total", map[string]string{"result": "success"}, 1},
+		{"chime_reconciler_source_fetch_total", map[string]string{"result": "failure"}, 1},
+		{"chime_reconciler_source_last_fetch_timestamp_seconds", nil, 1777636800},
+		{"chime_reconciler_leader", map[string]string{"election": "/reconciler/test"}, 1},
+		{"chime_reconciler_leader_changes_total", nil, 1},
+		{"chime_reconciler_suspended_since_timestamp_seconds", map[string]string{"connector": "sbc-east"}, 1777633200},
 	}
 	for _, tt := range tests {
 		got, ok := value(t, reg, tt.name, tt.labels)
@@ -132,11 +132,11 @@ func TestRegionIsNotALabel(t *testing.T) {
 	m := New(reg)
 	m.Request("us-east-1", "GetVoiceConnector", "ok", time.Millisecond)
 	m.Request("eu-west-2", "GetVoiceConnector", "ok", time.Millisecond)
-	got, _ := value(t, reg, "chime_origination_api_requests_total", map[string]string{"operation": "GetVoiceConnector", "code": "ok"})
+	got, _ := value(t, reg, "chime_reconciler_api_requests_total", map[string]string{"operation": "GetVoiceConnector", "code": "ok"})
 	if got != 2 {
 		t.Errorf("requests across two regions: got %v, want 2 in one series", got)
 	}
-	for _, l := range gather(t, reg)["chime_origination_api_requests_total"].GetMetric()[0].GetLabel() {
+	for _, l := range gather(t, reg)["chime_reconciler_api_requests_total"].GetMetric()[0].GetLabel() {
 		if l.GetName() == "region" {
 			t.Errorf("labels: got a region label, want none")
 		}
@@ -148,7 +148,7 @@ func TestRevisionInfoReplaced(t *testing.T) {
 	m := New(reg)
 	m.SetRevision("dir specs", "sha256:aaaa")
 	m.SetRevision("dir specs", "sha256:bbbb")
-	series := gather(t, reg)["chime_origination_revision_info"].GetMetric()
+	series := gather(t, reg)["chime_reconciler_revision_info"].GetMetric()
 	if len(series) != 1 {
 		t.Fatalf("revision_info series: got %d, want 1", len(series))
 	}
@@ -174,17 +174,17 @@ func TestLeader(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	m := New(reg)
 	m.SetElection("/reconciler/prod")
-	if got, _ := value(t, reg, "chime_origination_leader", map[string]string{"election": "/reconciler/prod"}); got != 0 {
+	if got, _ := value(t, reg, "chime_reconciler_leader", map[string]string{"election": "/reconciler/prod"}); got != 0 {
 		t.Errorf("after SetElection: got %v, want 0", got)
 	}
 	m.LeaderChanged(true)
 	m.LeaderChanged(false)
 	m.LeaderChanged(true)
-	series := gather(t, reg)["chime_origination_leader"].GetMetric()
+	series := gather(t, reg)["chime_reconciler_leader"].GetMetric()
 	if len(series) != 1 || !hasLabels(series[0], map[string]string{"election": "/reconciler/prod"}) || series[0].GetGauge().GetValue() != 1 {
-		t.Errorf("chime_origination_leader: got %v, want one series, election=/reconciler/prod, 1", series)
+		t.Errorf("chime_reconciler_leader: got %v, want one series, election=/reconciler/prod, 1", series)
 	}
-	if got, _ := value(t, reg, "chime_origination_leader_changes_total", nil); got != 3 {
+	if got, _ := value(t, reg, "chime_reconciler_leader_changes_total", nil); got != 3 {
 		t.Errorf("leader changes: got %v, want 3", got)
 	}
 }
@@ -197,12 +197,12 @@ func TestSuspendedSince(t *testing.T) {
 	at := time.Unix(1800000000, 0)
 	m.SetSuspensions([]suspension.Suspension{{Key: "a", Since: at}, {Key: "b", Since: at.Add(time.Minute)}})
 	m.SetSuspensions([]suspension.Suspension{{Key: "b", Since: at.Add(time.Minute)}})
-	series := gather(t, reg)["chime_origination_suspended_since_timestamp_seconds"].GetMetric()
+	series := gather(t, reg)["chime_reconciler_suspended_since_timestamp_seconds"].GetMetric()
 	if len(series) != 1 || !hasLabels(series[0], map[string]string{"connector": "b"}) || series[0].GetGauge().GetValue() != 1800000060 {
 		t.Errorf("got %v, want one series, connector=b, 1800000060", series)
 	}
 	m.SetSuspensions(nil)
-	if _, ok := gather(t, reg)["chime_origination_suspended_since_timestamp_seconds"]; ok {
+	if _, ok := gather(t, reg)["chime_reconciler_suspended_since_timestamp_seconds"]; ok {
 		t.Errorf("after every resume: got the family present, want it absent")
 	}
 }
