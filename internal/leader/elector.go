@@ -241,9 +241,9 @@ func (e *Elector) lead(ctx context.Context, client *clientv3.Client, s *concurre
 			}
 			reason = "another process holds the leader key"
 		case <-fence.C:
-			reason = fmt.Sprintf("the lease was not renewed in time: it may expire within %v", e.margin)
+			reason = fmt.Sprintf("the lease was not renewed in time by etcd at %s: it may expire within %v", e.endpoints(), e.margin)
 		case err := <-expired:
-			reason = "etcd no longer knows the lease: " + err.Error()
+			reason = "etcd at " + e.endpoints() + " no longer knows the lease: " + err.Error()
 		case <-s.Done():
 			reason = "the etcd session ended: etcd at " + e.endpoints() + " unreachable for longer than the lease TTL"
 		}
