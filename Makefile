@@ -24,8 +24,11 @@ build:
 setup:
 	./scripts/install-test-deps.sh
 
+# The whole suite, then the wall-clock scenario of the adaptive rate that
+# the default run leaves out to stay quick (-long, about 26 s).
 test: setup
 	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -run '^TestApplyConvergesWithDefaults$$' ./internal/reconcile -long
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

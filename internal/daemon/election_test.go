@@ -171,7 +171,7 @@ func TestLoopTermEndStopsWrites(t *testing.T) {
 	e.depose("other")
 	deposed := d.w.Sim.Stats().Calls(opPut)
 	o := d.waitPass(t)
-	time.Sleep(500 * time.Millisecond)
+	// The pass is over, so is every write it started: the count is final.
 	puts := d.w.Sim.Stats().Calls(opPut)
 	// Writes already sent when the term ended may still reach the service;
 	// the engine writes at most 4 connectors at once.
@@ -189,8 +189,7 @@ func TestLoopTermEndStopsWrites(t *testing.T) {
 	}
 	d.calls()
 	d.reload <- Reload{}
-	d.waitPass(t)
-	time.Sleep(100 * time.Millisecond)
+	d.waitPass(t) // a standby reports a reload when it is done with it
 	wantCalls(t, "standby after the term", d.calls(), map[string]int64{})
 	t.Logf("%d of 12 puts sent, %d of them when the term ended", puts, deposed)
 }
@@ -215,13 +214,13 @@ func TestLoopNewTermSweeps(t *testing.T) {
 	if err := d.w.Sim.SetOrigination(d.ids[0], drift); err != nil {
 		t.Fatal(err)
 	}
-	d.reload <- Reload{}
-	time.Sleep(200 * time.Millisecond)
-	if got := d.w.Origination(t, d.ids[0]); !origination.Equal(got, drift) {
-		t.Fatalf("a standby corrected drift: %s", got)
-	}
 	for len(d.passes) > 0 {
 		<-d.passes
+	}
+	d.reload <- Reload{}
+	d.waitPass(t) // a standby reports a reload when it is done with it
+	if got := d.w.Origination(t, d.ids[0]); !origination.Equal(got, drift) {
+		t.Fatalf("a standby corrected drift: %s", got)
 	}
 	e.elect()
 	o := d.waitFor(t, "drift corrected", func(Overview) bool { return d.w.Origination(t, d.ids[0]).Routes[0].Weight == 50 })
@@ -240,7 +239,15 @@ func TestLoopStaleTermIgnored(t *testing.T) {
 	term, end := context.WithCancelCause(context.Background())
 	end(errors.New("gone"))
 	e.terms <- term
-	time.Sleep(200 * time.Millisecond)
+	// Once the loop has taken the term, the reload after it is handled in
+	// a later turn: its pass ends after the term was dealt with.
+	for deadline := time.Now().Add(10 * time.Second); len(e.terms) > 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the loop did not take the term within 10 s")
+		}
+	}
+	d.reload <- Reload{}
+	d.waitPass(t)
 	if o := d.loop.Overview(); o.Election.Leading || o.LastGood != nil {
 		t.Errorf("a dead term was taken: election %+v, last good %v", o.Election, o.LastGood)
 	}

@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"flag"
 	"slices"
 	"sync"
 	"testing"
@@ -12,6 +13,11 @@ import (
 	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/simtest"
 )
+
+// long opts in to the wall-clock scenario of the adaptive rate, about 26 s:
+// out of the default run, so that go test ./internal/... stays quick to
+// iterate on; make test and .ci/run give it.
+var long = flag.Bool("long", false, "run TestApplyConvergesWithDefaults, a 26 s wall-clock scenario of the adaptive rate")
 
 // cliDefaults are the Chime options the CLI's flags give by default
 // (cmd/reconciler/apiflags.go): --api-rate auto, --api-rate-max 100,
@@ -64,6 +70,9 @@ var (
 // alone need 160 / 0.7 / 10 = 23 s at the service's rate. The seed fixes the
 // simulator's draws; which call gets which draw depends on scheduling.
 func TestApplyConvergesWithDefaults(t *testing.T) {
+	if !*long {
+		t.Skip("opt-in wall-clock run (26 s): give -long, as make test does")
+	}
 	const n, changed = 150, 10
 	simtest.Isolate(t)
 	w := simtest.Start(t, sim.Config{Rate: 10, FaultRate: 0.3, Seed: 12})
