@@ -175,7 +175,7 @@ func exercisedFamilies(t *testing.T) map[string]*dto.MetricFamily {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.SetSettings(settings.Names(kinds))
+	m.SetSettings(setting.Names(kinds))
 	m.ReconcileDone("drift", "success", time.Second)
 	m.LastSuccess(now)
 	m.SetRevision("dir /srv/specs", "0123abcd")

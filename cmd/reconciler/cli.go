@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/sipops/reconciler/internal/sandbox"
+	"github.com/sipops/reconciler/internal/settings"
 )
 
 // Exit codes shared by the subcommands. `plan` is the exception: like
@@ -105,7 +106,7 @@ func runLoadSpec(ctx context.Context, std Stdio, args []string) int {
 	if err := inOrder(func() error { return parseFlags(fs, args) }, f.check); err != nil {
 		return usageExit(fs, err, exitUsage)
 	}
-	kinds, err := f.kinds(settingDeps{})
+	kinds, err := f.kinds(settings.Options{})
 	if err != nil {
 		fmt.Fprintf(std.Err, "%s: %v\n", sandbox.Command, err)
 		return exitFailure

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/sipops/reconciler/internal/importer"
+	"github.com/sipops/reconciler/internal/settings"
 )
 
 // importFlags are the flags of `reconciler import`.
@@ -96,7 +97,7 @@ func importSpecs(ctx context.Context, std Stdio, f *importFlags) error {
 	if err != nil {
 		return err
 	}
-	kinds, err := f.settings.kinds(settingDeps{client: client, log: log})
+	kinds, err := f.settings.kinds(settings.Options{Client: client, Logger: log})
 	if err != nil {
 		return err
 	}

@@ -12,9 +12,11 @@ import (
 
 	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/diff"
+	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/reconcile"
 	"github.com/sipops/reconciler/internal/schema"
 	"github.com/sipops/reconciler/internal/setting"
+	"github.com/sipops/reconciler/internal/settings"
 	"github.com/sipops/reconciler/internal/source"
 )
 
@@ -56,7 +58,7 @@ func (p *planFlags) engine(client *chime.Client, log *slog.Logger) *reconcile.En
 // observe, if not nil, is told the outcome of each preflight check.
 func (p *planFlags) kinds(client *chime.Client, log *slog.Logger, observe func(ok bool)) ([]setting.Kind, error) {
 	mode, probe := p.pre.probe(observe)
-	return p.spec.settings.kinds(settingDeps{client: client, log: log, preflight: mode, probe: probe})
+	return p.spec.settings.kinds(settings.Options{Client: client, Logger: log, Origination: origination.Options{Preflight: mode, Probe: probe}})
 }
 
 // planned is the outcome of the steps plan and apply share.

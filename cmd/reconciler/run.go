@@ -20,7 +20,6 @@ import (
 	"github.com/sipops/reconciler/internal/sandbox"
 	"github.com/sipops/reconciler/internal/sdnotify"
 	"github.com/sipops/reconciler/internal/setting"
-	"github.com/sipops/reconciler/internal/settings"
 	"github.com/sipops/reconciler/internal/source"
 	"github.com/sipops/reconciler/internal/statusview"
 )
@@ -95,7 +94,7 @@ func newDaemon(ctx context.Context, std Stdio, f *runFlags) (*wired, error) {
 	if d.kinds, err = f.plan.kinds(client, log.With("component", "apply"), d.m.PreflightDone); err != nil {
 		return nil, err
 	}
-	d.m.SetSettings(settings.Names(d.kinds))
+	d.m.SetSettings(setting.Names(d.kinds))
 	d.src, err = newSource(std, f, log.With("component", "source"), func(err error) {
 		d.m.SourceFetched(err, time.Now())
 		d.loop.SourceFetched(err) // set below, before the source is watched

@@ -3,10 +3,8 @@ package main
 import (
 	"flag"
 	"fmt"
-	"log/slog"
 	"strconv"
 
-	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/setting"
 	"github.com/sipops/reconciler/internal/settings"
@@ -35,22 +33,12 @@ func (s *settingFlags) args() []string {
 	return []string{"--max-routes", strconv.Itoa(s.maxRoutes)}
 }
 
-// settingDeps are what the kinds need besides their flags.
-type settingDeps struct {
-	// client reads and writes the settings; nil for kinds that only
-	// decode specs (validate, status, the spec evaluation).
-	client *chime.Client
-	log    *slog.Logger
-	// The preflight of origination's routes (preflightFlags.probe).
-	preflight origination.PreflightMode
-	probe     origination.Prober
-}
-
-// kinds returns every managed setting (package settings), as the flags
-// and d say.
-func (s *settingFlags) kinds(d settingDeps) ([]setting.Kind, error) {
-	return settings.Kinds(settings.Options{Client: d.client, Logger: d.log,
-		Origination: origination.Options{MaxRoutes: s.maxRoutes, Preflight: d.preflight, Probe: d.probe}})
+// kinds returns every managed setting (package settings), as opts and the
+// flags say; the zero opts only decode specs (validate, status, the spec
+// evaluation).
+func (s *settingFlags) kinds(opts settings.Options) ([]setting.Kind, error) {
+	opts.Origination.MaxRoutes = s.maxRoutes
+	return settings.Kinds(opts)
 }
 
 // defaultKinds are the kinds with their flags' defaults and no client: to
@@ -58,5 +46,5 @@ func (s *settingFlags) kinds(d settingDeps) ([]setting.Kind, error) {
 func defaultKinds() ([]setting.Kind, error) {
 	var s settingFlags
 	s.register(flag.NewFlagSet("defaults", flag.ContinueOnError))
-	return s.kinds(settingDeps{})
+	return s.kinds(settings.Options{})
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/sipops/reconciler/internal/schema"
+	"github.com/sipops/reconciler/internal/settings"
 )
 
 func runValidate(_ context.Context, std Stdio, args []string) int {
@@ -18,7 +19,7 @@ func runValidate(_ context.Context, std Stdio, args []string) int {
 	if err := inOrder(parsing(fs, args, std), f.requireSource, f.check); err != nil {
 		return usageExit(fs, err, exitUsage)
 	}
-	kinds, err := f.settings.kinds(settingDeps{}) // validate decodes, it reads nothing
+	kinds, err := f.settings.kinds(settings.Options{}) // validate decodes, it reads nothing
 	if err != nil {
 		fmt.Fprintf(std.Err, "validate: %v\n", err)
 		return exitFailure

@@ -4,19 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/chime/sim"
+	"github.com/sipops/reconciler/internal/goldentest"
 	"github.com/sipops/reconciler/internal/schema"
 	"github.com/sipops/reconciler/internal/setting"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 // statusVolatile are the values of /status that differ from run to run,
 // and what the golden files hold instead.
@@ -45,26 +42,6 @@ func statusJSON(t *testing.T, o Overview) []byte {
 	return out
 }
 
-// checkGolden compares got with the golden file, or rewrites it with -update.
-func checkGolden(t *testing.T, golden string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s changed; got:\n%s\nwant:\n%s", golden, got, want)
-	}
-}
-
 // TestStatusContract pins /status, the JSON document that operators'
 // tools read, with every part of it in use: a connector in sync, one that
 // failed for a permanent reason, one suspended whose live state differs
@@ -90,7 +67,7 @@ func TestStatusContract(t *testing.T) {
 		d.send(t, "rev2", []schema.File{{Path: "spec.cue", Data: []byte("package p\nvoiceConnectors: x: {id: \"nope\"}\n")}}, "")
 		d.waitFor(t, "rev2 rejected", func(o Overview) bool { return len(o.Invalid) > 0 })
 		o := d.loop.Overview()
-		checkGolden(t, "testdata/status.json", statusJSON(t, o))
+		goldentest.Check(t, "testdata/status.json", statusJSON(t, o))
 		checkParse(t, d.kind, o)
 	})
 	t.Run("leader election", func(t *testing.T) {
@@ -105,7 +82,7 @@ func TestStatusContract(t *testing.T) {
 		d.send(t, "rev2", []schema.File{{Path: "spec.cue", Data: rev2}}, "")
 		d.waitFor(t, "rev2 held", func(o Overview) bool { return len(o.Held) > 0 })
 		o := d.loop.Overview()
-		checkGolden(t, "testdata/status-election.json", statusJSON(t, o))
+		goldentest.Check(t, "testdata/status-election.json", statusJSON(t, o))
 		checkParse(t, d.kind, o)
 	})
 }

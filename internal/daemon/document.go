@@ -15,11 +15,12 @@ import (
 // status" and tests, with the kinds of setting that decode its values. The
 // Overview's other members marshal by their struct tags.
 
-// connectorDoc is a connector of the document. V holds its setting values:
-// setting.Value to write them, json.RawMessage to read them. Desired,
-// Absent and Live are those of setting.Flat (origination), where format 1
-// has them; Settings has every setting by name.
-type connectorDoc[V any] struct {
+// connectorDoc is a connector of the document. V holds its setting values,
+// C its last change: setting.Value and AppliedChange to write them,
+// json.RawMessage and changeDoc to read them. Desired, Absent and Live are
+// those of setting.Flat (origination), where format 1 has them; Settings
+// has every setting by name.
+type connectorDoc[V, C any] struct {
 	Key        string                   `json:"key"`
 	ID         string                   `json:"id,omitempty"`
 	Name       string                   `json:"name,omitempty"`
@@ -30,7 +31,7 @@ type connectorDoc[V any] struct {
 	Absent     bool                     `json:"absent,omitempty"`
 	Live       V                        `json:"live"`
 	Settings   map[string]settingDoc[V] `json:"settings"`
-	LastChange *changeDoc[V]            `json:"last_change,omitempty"`
+	LastChange *C                       `json:"last_change,omitempty"`
 	NextRetry  *time.Time               `json:"next_retry,omitempty"`
 	Failures   int                      `json:"failures,omitempty"`
 	ErrorClass reconcile.ErrorClass     `json:"error_class,omitempty"`
@@ -45,36 +46,26 @@ type settingDoc[V any] struct {
 	Differs bool `json:"differs,omitempty"`
 }
 
-// changeDoc is an AppliedChange of the document; a change without a
-// Setting (a suspension) holds values of setting.Flat.
-type changeDoc[V any] struct {
-	Time     time.Time            `json:"time"`
-	Revision string               `json:"revision"`
-	Trigger  Trigger              `json:"trigger"`
-	Key      string               `json:"key"`
-	ID       string               `json:"id"`
-	Setting  string               `json:"setting,omitempty"`
-	Action   setting.Action       `json:"action"`
-	Before   V                    `json:"before"`
-	After    V                    `json:"after"`
-	By       *suspension.Operator `json:"by,omitempty"`
-	Reason   string               `json:"reason,omitempty"`
+// changeDoc reads an AppliedChange of the document: its values stay raw
+// until the kind of its setting decodes them (a change without a Setting,
+// a suspension, holds values of setting.Flat). Before and After shadow
+// those of AppliedChange for encoding/json, being less deeply nested.
+type changeDoc struct {
+	AppliedChange
+	Before json.RawMessage `json:"before"`
+	After  json.RawMessage `json:"after"`
 }
 
 // MarshalJSON renders the connector as /status shows it.
 func (c ConnectorStatus) MarshalJSON() ([]byte, error) {
-	d := connectorDoc[setting.Value]{Key: c.Key, ID: c.ID, Name: c.Name, Region: c.Region, State: c.State, Error: c.Error,
+	d := connectorDoc[setting.Value, AppliedChange]{Key: c.Key, ID: c.ID, Name: c.Name, Region: c.Region, State: c.State, Error: c.Error,
 		Settings: map[string]settingDoc[setting.Value]{}, NextRetry: c.NextRetry, Failures: c.Failures,
-		ErrorClass: c.ErrorClass, Suspension: c.Suspension, Differs: c.Differs}
+		ErrorClass: c.ErrorClass, Suspension: c.Suspension, Differs: c.Differs, LastChange: c.LastChange}
 	for _, s := range c.Settings {
 		d.Settings[s.Kind.Name()] = settingDoc[setting.Value]{Desired: s.Desired, Absent: s.Absent, Live: s.Live, Differs: s.Differs}
 	}
 	if s, ok := c.Setting(setting.Flat); ok {
 		d.Desired, d.Absent, d.Live = s.Desired, s.Absent, s.Live
-	}
-	if ch := c.LastChange; ch != nil {
-		d.LastChange = &changeDoc[setting.Value]{Time: ch.Time, Revision: ch.Revision, Trigger: ch.Trigger, Key: ch.Key, ID: ch.ID,
-			Setting: ch.Setting, Action: ch.Action, Before: ch.Before, After: ch.After, By: ch.By, Reason: ch.Reason}
 	}
 	return json.Marshal(d)
 }
@@ -86,8 +77,8 @@ func (c ConnectorStatus) MarshalJSON() ([]byte, error) {
 func ParseOverview(data []byte, kinds []setting.Kind) (Overview, error) {
 	var d struct {
 		Overview
-		Connectors []connectorDoc[json.RawMessage] `json:"connectors"`
-		Changes    []changeDoc[json.RawMessage]    `json:"changes"`
+		Connectors []connectorDoc[json.RawMessage, changeDoc] `json:"connectors"`
+		Changes    []changeDoc                                `json:"changes"`
 	}
 	if err := json.Unmarshal(data, &d); err != nil {
 		return Overview{}, fmt.Errorf("read the status: %w", err)
@@ -113,11 +104,11 @@ type docReader struct {
 	err   error
 }
 
-func (r *docReader) connector(d connectorDoc[json.RawMessage]) ConnectorStatus {
+func (r *docReader) connector(d connectorDoc[json.RawMessage, changeDoc]) ConnectorStatus {
 	c := ConnectorStatus{Key: d.Key, ID: d.ID, Name: d.Name, Region: d.Region, State: d.State, Error: d.Error,
 		NextRetry: d.NextRetry, Failures: d.Failures, ErrorClass: d.ErrorClass, Suspension: d.Suspension, Differs: d.Differs}
 	for name := range d.Settings {
-		if r.kind(name) == nil && r.err == nil {
+		if setting.Named(r.kinds, name) == nil && r.err == nil {
 			r.err = fmt.Errorf("connector %s: setting %q is not one this reconciler knows: use the daemon's binary", d.Key, name)
 		}
 	}
@@ -136,14 +127,13 @@ func (r *docReader) connector(d connectorDoc[json.RawMessage]) ConnectorStatus {
 	return c
 }
 
-func (r *docReader) change(d changeDoc[json.RawMessage]) AppliedChange {
-	c := AppliedChange{Time: d.Time, Revision: d.Revision, Trigger: d.Trigger, Key: d.Key, ID: d.ID,
-		Setting: d.Setting, Action: d.Action, By: d.By, Reason: d.Reason}
+func (r *docReader) change(d changeDoc) AppliedChange {
+	c := d.AppliedChange
 	name := d.Setting
 	if name == "" {
 		name = setting.Flat
 	}
-	k := r.kind(name)
+	k := setting.Named(r.kinds, name)
 	if k == nil {
 		if d.Setting != "" && r.err == nil {
 			r.err = fmt.Errorf("change of %s: setting %q is not one this reconciler knows: use the daemon's binary", d.Key, d.Setting)
@@ -152,15 +142,6 @@ func (r *docReader) change(d changeDoc[json.RawMessage]) AppliedChange {
 	}
 	c.Before, c.After = r.value(k, d.Before), r.value(k, d.After)
 	return c
-}
-
-func (r *docReader) kind(name string) setting.Kind {
-	for _, k := range r.kinds {
-		if k.Name() == name {
-			return k
-		}
-	}
-	return nil
 }
 
 // value decodes raw with k; JSON null, or nothing, is no value.

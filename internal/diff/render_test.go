@@ -4,17 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/sipops/reconciler/internal/goldentest"
 	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/schema"
 	"github.com/sipops/reconciler/internal/setting"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 // mixedPlan has one connector of every kind: create, change, delete, disable,
 // noop and unknown, plus an encryption violation.
@@ -140,20 +137,7 @@ func TestGolden(t *testing.T) {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run go test ./diff -update): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s: got\n%s\nwant\n%s", path, got, want)
-	}
+	goldentest.Check(t, filepath.Join("testdata", "golden", name), got)
 }
 
 func TestJSONIsVersionedAndValid(t *testing.T) {

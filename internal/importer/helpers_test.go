@@ -1,22 +1,18 @@
 package importer
 
 import (
-	"bytes"
 	"context"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/chime/sim"
+	"github.com/sipops/reconciler/internal/goldentest"
 	"github.com/sipops/reconciler/internal/origination"
 	"github.com/sipops/reconciler/internal/setting"
 	"github.com/sipops/reconciler/internal/simtest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 // Operations as the simulator counts them.
 const (
@@ -30,23 +26,7 @@ const (
 // golden compares got with testdata/<name>, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", filepath.FromSlash(name))
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run with -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	goldentest.Check(t, filepath.Join("testdata", filepath.FromSlash(name)), got)
 }
 
 // world is a simulator, a real Chime port client for it, and the settings

@@ -24,10 +24,7 @@ const Package = "specs"
 // cue/format, so it is exactly what `cue fmt` would leave.
 func render(region string, cs []*connector, kinds []setting.Kind) ([]byte, error) {
 	cs = slices.SortedFunc(slices.Values(cs), func(a, b *connector) int { return strings.Compare(a.key, b.key) })
-	names := make([]string, len(kinds))
-	for i, k := range kinds {
-		names[i] = k.Name()
-	}
+	names := setting.Names(kinds)
 	var b bytes.Buffer
 	header(&b, region, strings.Join(names, ", "), len(cs) == 0)
 	fmt.Fprintf(&b, "package %s\n", Package)

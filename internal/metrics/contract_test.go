@@ -1,18 +1,15 @@
 package metrics
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+	"github.com/sipops/reconciler/internal/goldentest"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/metrics.golden")
 
 // TestMetricsContract pins the names, types and label names of every
 // metric the reconciler exports: dashboards and alert rules depend on
@@ -34,23 +31,7 @@ func TestMetricsContract(t *testing.T) {
 		lines = append(lines, fmt.Sprintf("%s %s{%s}", strings.ToLower(mf.GetType().String()), mf.GetName(), strings.Join(labelNames(mf), ",")))
 	}
 	slices.Sort(lines)
-	got := strings.Join(lines, "\n") + "\n"
-	const golden = "testdata/metrics.golden"
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("the metrics changed; got:\n%s\nwant (%s):\n%s", got, golden, want)
-	}
+	goldentest.Check(t, "testdata/metrics.golden", []byte(strings.Join(lines, "\n")+"\n"))
 }
 
 // labelNames returns the label names of a family's series, sorted; every

@@ -2,38 +2,15 @@ package reconcile
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"testing"
 
 	"github.com/sipops/reconciler/internal/chime"
 	"github.com/sipops/reconciler/internal/chime/sim"
 	"github.com/sipops/reconciler/internal/diff"
+	"github.com/sipops/reconciler/internal/goldentest"
 	"github.com/sipops/reconciler/internal/schema"
 	"github.com/sipops/reconciler/internal/setting"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")
-
-// checkGolden compares got with the golden file, or rewrites it with -update.
-func checkGolden(t *testing.T, golden string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s changed; got:\n%s\nwant:\n%s", golden, got, want)
-	}
-}
 
 // contractSpec names two connectors of the simulator, one by name without
 // origination, and one that does not exist.
@@ -66,6 +43,6 @@ func TestApplyOutputContract(t *testing.T) {
 	if err := r.WriteJSON(&js); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "testdata/apply.txt", text.Bytes())
-	checkGolden(t, "testdata/apply.json", js.Bytes())
+	goldentest.Check(t, "testdata/apply.txt", text.Bytes())
+	goldentest.Check(t, "testdata/apply.json", js.Bytes())
 }

@@ -73,7 +73,7 @@ func fromWire(w *wireSpec, kinds []setting.Kind) (*schema.Spec, error) {
 	for i, wc := range w.Connectors {
 		c := schema.DesiredConnector{Key: wc.Key, ID: wc.ID, Name: wc.Name, Region: wc.Region, Pos: wc.Pos}
 		for _, ws := range wc.Settings {
-			k := kindNamed(kinds, ws.Kind)
+			k := setting.Named(kinds, ws.Kind)
 			if k == nil {
 				return nil, fmt.Errorf("%s: the spec evaluation answered setting %q, which the daemon does not manage", wc.Key, ws.Kind)
 			}
@@ -90,13 +90,4 @@ func fromWire(w *wireSpec, kinds []setting.Kind) (*schema.Spec, error) {
 		s.Connectors[i] = c
 	}
 	return s, nil
-}
-
-func kindNamed(kinds []setting.Kind, name string) setting.Kind {
-	for _, k := range kinds {
-		if k.Name() == name {
-			return k
-		}
-	}
-	return nil
 }

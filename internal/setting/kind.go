@@ -184,3 +184,22 @@ type Section struct {
 	Entries   []string
 	One, Many string // "preflight result", "preflight results"
 }
+
+// Named returns the kind of kinds named name; nil if none is.
+func Named(kinds []Kind, name string) Kind {
+	for _, k := range kinds {
+		if k.Name() == name {
+			return k
+		}
+	}
+	return nil
+}
+
+// Names are the names of kinds, in their order.
+func Names(kinds []Kind) []string {
+	out := make([]string, len(kinds))
+	for i, k := range kinds {
+		out[i] = k.Name()
+	}
+	return out
+}

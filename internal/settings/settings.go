@@ -38,12 +38,3 @@ func Kinds(opts Options) ([]setting.Kind, error) {
 	}
 	return []setting.Kind{orig}, nil
 }
-
-// Names are the names of kinds, as metrics label them.
-func Names(kinds []setting.Kind) []string {
-	out := make([]string, len(kinds))
-	for i, k := range kinds {
-		out[i] = k.Name()
-	}
-	return out
-}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sipops/reconciler/internal/origination"
+	"github.com/sipops/reconciler/internal/setting"
 )
 
 // TestKinds: every kind has a name of its own, and a kind's options out of
@@ -15,7 +16,7 @@ func TestKinds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := Names(kinds)
+	names := setting.Names(kinds)
 	if !slices.Contains(names, origination.Name) || len(slices.Compact(slices.Sorted(slices.Values(names)))) != len(names) {
 		t.Errorf("names: got %v, want origination among names that differ", names)
 	}
